@@ -1,0 +1,55 @@
+"""Great Expectations 1.x suites, derived from the source contracts (transforms/contracts.yaml).
+
+A suite validates the typed batch of one table for one partition day: every row read, valid or
+not (the batch the loader kept before splitting off quarantine), so GX's unexpected counts and the
+quarantine describe the same rows. Each expectation carries meta {rule, column} naming the
+contract rule it enforces; docs/validation.md is generated from the same contract."""
+from __future__ import annotations
+
+import datetime as dt
+
+import great_expectations as gx
+import great_expectations.expectations as gxe
+
+from transforms.contracts import Table
+
+
+def ref_flag_column(column: str) -> str:
+    """Batch column saying whether a referenced id exists in the roster (NULL when blank)."""
+    return f"{column}__in_roster"
+
+
+def build_suite(table: Table, day: str, previous_rows: int | None = None) -> gx.ExpectationSuite:
+    suite = gx.ExpectationSuite(name=f"{table.source}.{table.name}")
+    day_start = dt.datetime.fromisoformat(day)
+    for c in table.columns:
+        col = c.stored_name
+        meta = lambda rule: {"rule": rule, "column": c.name, "label_zh": c.label_zh}  # noqa: E731
+        if c.required:
+            suite.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column=col, meta=meta("required")))
+        if c.allowed is not None:
+            suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column=col, value_set=list(c.allowed), meta=meta("allowed")))
+        if c.min is not None or c.max is not None:
+            suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(
+                column=col, min_value=c.min, max_value=c.max, meta=meta("range")))
+        if c.pattern and not c.pii:  # personal data is hashed before GX sees it; its format is a SQL rule
+            suite.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column=col, regex=c.pattern, meta=meta("pattern")))
+        if table.day_column == c.name:
+            lo, hi = (day_start, day_start + dt.timedelta(days=1) - dt.timedelta(microseconds=1))
+            if c.type == "date":
+                lo = hi = day_start.date()
+            suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(
+                column=col, min_value=lo, max_value=hi, meta=meta("in_partition_day")))
+        if c.references:
+            suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(
+                column=ref_flag_column(c.name), value_set=[True], meta=meta("unknown_reference")))
+    key_meta = {"rule": "duplicate_key", "column": ",".join(table.key)}
+    if len(table.key) == 1:
+        suite.add_expectation(gxe.ExpectColumnValuesToBeUnique(column=table.key[0], meta=key_meta))
+    else:
+        suite.add_expectation(gxe.ExpectCompoundColumnsToBeUnique(column_list=list(table.key), meta=key_meta))
+    if previous_rows:
+        # table level: a day that collapses to under half of the previous day's rows is suspicious
+        suite.add_expectation(gxe.ExpectTableRowCountToBeBetween(
+            min_value=previous_rows // 2, meta={"rule": "row_count_not_collapsed", "column": "*"}))
+    return suite

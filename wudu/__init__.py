@@ -1,0 +1,1 @@
+"""wudu — 五度评教/五度评学 evaluation warehouse."""
