@@ -41,40 +41,48 @@ class SuiteOutcome:
         return [o for o in self.outcomes if not o.success]
 
 
-def _context(docs_dir: Path | None):
-    ctx = gx.get_context(mode="ephemeral")
-    if docs_dir is not None:
-        ctx.add_data_docs_site(
-            site_name="wudu",
-            site_config={
-                "class_name": "SiteBuilder",
-                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            },
-        )
-    return ctx
+class SuiteRunner:
+    """One ephemeral GX context per source-day: every table's validation lands in the same Data
+    Docs site (docs_dir/index.html lists them all)."""
+
+    def __init__(self, docs_dir: Path | None = None):
+        self.docs_dir = docs_dir
+        self.ctx = gx.get_context(mode="ephemeral")
+        if docs_dir is not None:
+            self.ctx.add_data_docs_site(
+                site_name="wudu",
+                site_config={
+                    "class_name": "SiteBuilder",
+                    "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
+                    "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                },
+            )
+
+    def validate(self, df: pd.DataFrame, table: Table, day: str, previous_rows: int | None = None) -> SuiteOutcome:
+        started = time.monotonic()
+        ctx = self.ctx
+        batch_def = (ctx.data_sources.add_or_update_pandas(f"{table.source}_{table.name}")
+                     .add_dataframe_asset(table.name)
+                     .add_batch_definition_whole_dataframe(day))
+        suite = ctx.suites.add_or_update(build_suite(table, day, previous_rows))
+        vd = ctx.validation_definitions.add_or_update(
+            gx.ValidationDefinition(name=f"{table.qualified}:{day}", data=batch_def, suite=suite))
+        result_format = {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE}
+        if self.docs_dir is not None:
+            checkpoint = ctx.checkpoints.add_or_update(gx.Checkpoint(
+                name=f"wudu_{table.source}_{table.name}", validation_definitions=[vd],
+                actions=[gx.checkpoint.UpdateDataDocsAction(name="docs", site_names=["wudu"])],
+                result_format=result_format))
+            result = next(iter(checkpoint.run(batch_parameters={"dataframe": df}).run_results.values()))
+        else:
+            result = vd.run(batch_parameters={"dataframe": df}, result_format=result_format)
+        return SuiteOutcome(suite=table.qualified, success=bool(result.success), rows=len(df),
+                            seconds=time.monotonic() - started, outcomes=summarise(result, table),
+                            docs_path=str(self.docs_dir / "index.html") if self.docs_dir else None)
 
 
-def validate_frame(df: pd.DataFrame, table: Table, day: str, previous_rows: int | None = None,
-                   docs_dir: Path | None = None) -> SuiteOutcome:
-    started = time.monotonic()
-    ctx = _context(docs_dir)
-    batch_def = (ctx.data_sources.add_pandas(f"{table.source}")
-                 .add_dataframe_asset(table.name)
-                 .add_batch_definition_whole_dataframe(day))
-    suite = ctx.suites.add(build_suite(table, day, previous_rows))
-    vd = ctx.validation_definitions.add(gx.ValidationDefinition(name=f"{table.qualified}:{day}", data=batch_def, suite=suite))
-    result_format = {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE}
+def summarise(result, table: Table) -> list[ExpectationOutcome]:
     pii_cols = {c.stored_name for c in table.columns if c.pii}
-    if docs_dir is not None:
-        checkpoint = ctx.checkpoints.add(gx.Checkpoint(
-            name=f"wudu_{table.source}_{table.name}", validation_definitions=[vd],
-            actions=[gx.checkpoint.UpdateDataDocsAction(name="docs", site_names=["wudu"])],
-            result_format=result_format))
-        cp_result = checkpoint.run(batch_parameters={"dataframe": df})
-        result = next(iter(cp_result.run_results.values()))
-    else:
-        result = vd.run(batch_parameters={"dataframe": df}, result_format=result_format)
     outcomes = []
     for r in result.results:
         cfg = r.expectation_config
@@ -84,10 +92,10 @@ def validate_frame(df: pd.DataFrame, table: Table, day: str, previous_rows: int 
         outcomes.append(ExpectationOutcome(
             expectation=cfg.type, column=meta.get("column", column), rule=meta.get("rule", cfg.type),
             success=bool(r.success), unexpected_count=int(r.result.get("unexpected_count") or 0),
-            sample=[str(s) for s in sample]))
-    docs_path = None
-    if docs_dir is not None:
-        index = docs_dir / "index.html"
-        docs_path = str(index) if index.exists() else str(docs_dir)
-    return SuiteOutcome(suite=table.qualified, success=bool(result.success), rows=len(df),
-                        seconds=time.monotonic() - started, outcomes=outcomes, docs_path=docs_path)
+            sample=[str(v) for v in sample]))
+    return outcomes
+
+
+def validate_frame(df: pd.DataFrame, table: Table, day: str, previous_rows: int | None = None,
+                   docs_dir: Path | None = None) -> SuiteOutcome:
+    return SuiteRunner(docs_dir).validate(df, table, day, previous_rows)

@@ -256,7 +256,18 @@ def load_source_day(con: duckdb.DuckDBPyConnection, landing: Path, source: str, 
         except BaseException:
             con.execute("ROLLBACK")
             raise
+        finally:
+            _drop_work_tables(con)
     return report
+
+
+def _drop_work_tables(con) -> None:
+    """The stage holds personal data in the clear: it never outlives the load (and, being a
+    temp table, never reaches the database file)."""
+    for (name,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE temporary AND (table_name IN ('_stage', '_checked') "
+            "OR table_name LIKE '\\_ref\\_\\_%' ESCAPE '\\')").fetchall():
+        con.execute(f"DROP TABLE IF EXISTS {name}")
 
 
 def _load_file(con, table: Table, source: str, day: str, path: Path, display: str, refs) -> FileResult:

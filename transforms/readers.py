@@ -72,7 +72,8 @@ def _find_header_row(grid: pd.DataFrame, table: Table) -> int:
         if hits == len(required):
             break
     if best is None or best_hits * 2 < len(required):
-        return -1
+        # no plausible header: take the first non-blank row, so the error names what is missing
+        return next((i for i in range(len(grid)) if grid.iloc[i].notna().any()), -1)
     return best
 
 
@@ -82,9 +83,7 @@ def read_tabular(path: Path, table: Table, display: str) -> pd.DataFrame:
     grid = _read_grid(path, display)
     hrow = _find_header_row(grid, table)
     if hrow < 0:
-        raise ContractError(display, "missing_header",
-                            f"no header row naming the required columns of {table.qualified} "
-                            f"in the first {HEADER_SCAN_ROWS} rows")
+        raise ContractError(display, "empty_file", f"no header row: the file has no non-blank row ({table.qualified})")
     hmap = header_map(table)
     headers = [v if v is not None else f"_unnamed_{j}" for j, v in enumerate(grid.iloc[hrow])]
     body = grid.iloc[hrow + 1:].reset_index(drop=True)
@@ -111,10 +110,8 @@ def read_tabular(path: Path, table: Table, display: str) -> pd.DataFrame:
     if extras:
         ex = body[list(extras.values())]
         ex.columns = list(extras.keys())
-        out["_extra"] = [
-            json.dumps({k: v for k, v in rec.items() if v is not None}, ensure_ascii=False) or None
-            for rec in ex.to_dict("records")
-        ]
+        kept = [{k: v for k, v in rec.items() if isinstance(v, str)} for rec in ex.to_dict("records")]
+        out["_extra"] = [json.dumps(k, ensure_ascii=False) if k else None for k in kept]
     else:
         out["_extra"] = None
     return out.astype(object).where(out.notna(), None)

@@ -1,0 +1,51 @@
+"""The dbt project as Dagster assets, partitioned daily: each run passes its partition window to
+dbt as vars, so incremental models rebuild exactly those days and dims rebuild from snapshots."""
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from orchestration.assets.raw import WAREHOUSE_POOL
+from orchestration.partitions import daily_partitions, window_days
+from orchestration.resources import WarehouseResource, dbt_executable
+
+DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+dbt_project.prepare_if_dev()
+
+
+class WuduDbtTranslator(DagsterDbtTranslator):
+    """Groups by layer and source: staging_<source>, intermediate, marts."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        fqn = dbt_resource_props.get("fqn", [])
+        if dbt_resource_props.get("resource_type") == "seed":
+            return "reference_seeds"
+        if len(fqn) >= 3 and fqn[1] == "staging":
+            return f"staging_{fqn[2]}" if len(fqn) >= 4 else "staging"
+        return fqn[1] if len(fqn) >= 3 else "dbt"
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(project_dir=dbt_project, profiles_dir=str(DBT_PROJECT_DIR), dbt_executable=dbt_executable())
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    partitions_def=daily_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    dagster_dbt_translator=WuduDbtTranslator(),
+    pool=WAREHOUSE_POOL,
+    retry_policy=dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL),
+)
+def wudu_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    min_day, max_day = window_days(context)
+    dbt_vars = {"min_day": min_day, "max_day": max_day}
+    context.log.info(f"dbt build for {min_day}..{max_day} on {warehouse.paths.build_db}")
+    yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()

@@ -1,0 +1,174 @@
+"""Raw assets: one per source, daily-partitioned. Each lands that day's files into the build
+warehouse (valid rows → raw.<source>__<table>, failing rows → raw.quarantine) and reports:
+- `contract` (ERROR, blocking): every file readable with its required columns;
+- `reconciliation` (ERROR, blocking): rows read = rows loaded + rows quarantined, per file, as
+  counted back from the warehouse;
+- `<table>_suite` (WARN): the table's Great Expectations suite over the day's typed batch."""
+
+import dagster as dg
+
+from expectations.runner import SuiteOutcome, SuiteRunner
+from orchestration.partitions import days_between, daily_partitions, window_days
+from orchestration.resources import TransientWarehouseError, WarehouseResource
+from transforms.contracts import Source, load_contracts
+from transforms.loader import LoadReport, load_source_day
+
+WAREHOUSE_POOL = "wudu_warehouse"  # DuckDB has one writer: every writing step shares this pool
+DESCRIPTIONS = {
+    "roster": "School rosters 学校花名册 (OneRoster 1.2 CSV): orgs, sessions, courses, classes, users, roles, enrollments — one full snapshot per day.",
+    "platform": "Smart-education platform 智慧教育平台: smart-classroom lessons 智慧课堂课次, xAPI learning/homework/assessment/resource events, lesson observations 听评课.",
+    "training": "Teacher-training system 研训管理系统 (Chinese-header XLSX/CSV): projects 培训项目, sign-ins 签到, credit audits 学分审核, satisfaction surveys 满意度问卷.",
+}
+MISSING_IS_ERROR = {"roster"}  # a roster snapshot must be complete; event sources may have quiet days
+
+
+def _previous_rows(con, source: str, table: str, day: str) -> int | None:
+    row = con.execute(
+        "SELECT sum(rows_read) FROM raw.file_manifest WHERE source = ? AND table_name = ? AND status = 'loaded' "
+        "AND partition_day = (SELECT max(partition_day) FROM raw.file_manifest WHERE source = ? "
+        "AND table_name = ? AND status = 'loaded' AND partition_day < ?)",
+        [source, table, source, table, day],
+    ).fetchone()
+    return int(row[0]) if row and row[0] else None
+
+
+def reconcile(con, source: str, day: str) -> list[dict]:
+    """Per loaded file: rows read (manifest) vs rows found in raw tables + quarantine."""
+    tables = load_contracts()[source].tables
+    found = " UNION ALL ".join(
+        f"SELECT {repr(t.name)} AS table_name, _source_file AS path, count(*) AS n FROM {t.raw_table} "
+        f"WHERE _partition_day = DATE '{day}' GROUP BY ALL" for t in tables.values()
+    )
+    return [
+        dict(zip(("table", "path", "rows_read", "rows_loaded", "rows_quarantined"), r))
+        for r in con.execute(
+            f"""
+            WITH loaded AS ({found}),
+            quarantined AS (SELECT table_name, source_file AS path, count(*) AS n FROM raw.quarantine
+                            WHERE source = ? AND partition_day = ? GROUP BY ALL)
+            SELECT m.table_name, m.path, m.rows_read, coalesce(l.n, 0), coalesce(q.n, 0)
+            FROM raw.file_manifest m
+            LEFT JOIN loaded l USING (table_name, path)
+            LEFT JOIN quarantined q USING (table_name, path)
+            WHERE m.source = ? AND m.partition_day = ? AND m.status = 'loaded'
+            ORDER BY 1, 2""",
+            [source, day, source, day],
+        ).fetchall()
+    ]
+
+
+def _suite_metadata(outcomes: list[SuiteOutcome]) -> dict:
+    failed = [
+        {"day": day, "rule": o.rule, "column": o.column, "expectation": o.expectation,
+         "unexpected": o.unexpected_count, "sample": o.sample}
+        for day, s in outcomes for o in s.failed
+    ]
+    meta: dict = {
+        "rows_validated": sum(s.rows for _, s in outcomes),
+        "expectations": sum(len(s.outcomes) for _, s in outcomes),
+        "expectations_failed": len(failed),
+        "gx_seconds": round(sum(s.seconds for _, s in outcomes), 3),
+    }
+    if failed:
+        meta["failures"] = dg.MetadataValue.md(
+            "| day | rule | column | expectation | unexpected | sample |\n|---|---|---|---|---|---|\n"
+            + "\n".join(f"| {f['day']} | {f['rule']} | {f['column']} | {f['expectation']} | {f['unexpected']} | "
+                        f"{', '.join(f['sample'])[:120]} |" for f in failed))
+    docs = [s.docs_path for _, s in outcomes if s.docs_path]
+    if docs:
+        meta["data_docs"] = dg.MetadataValue.path(docs[-1])
+    return meta
+
+
+def build_raw_asset(source: Source) -> dg.AssetsDefinition:
+    key = dg.AssetKey(f"raw_{source.name}")
+    specs = [
+        dg.AssetCheckSpec("contract", asset=key, blocking=True,
+                          description="ERROR: every file readable and carrying its required columns (blocks dbt for the partition)."),
+        dg.AssetCheckSpec("reconciliation", asset=key, blocking=True,
+                          description="ERROR: rows read = rows loaded + rows quarantined for every file (nothing lost)."),
+    ] + [
+        dg.AssetCheckSpec(f"{t.name}_suite", asset=key,
+                          description=f"WARN: Great Expectations suite {t.qualified} ({t.label_zh}) on the day's rows.")
+        for t in source.tables.values()
+    ]
+
+    @dg.asset(
+        key=key,
+        group_name=f"raw_{source.name}",
+        description=DESCRIPTIONS[source.name],
+        partitions_def=daily_partitions,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        check_specs=specs,
+        deps=[] if source.name == "roster" else [dg.AssetKey("raw_roster")],
+        pool=WAREHOUSE_POOL,
+        retry_policy=dg.RetryPolicy(max_retries=3, delay=2, backoff=dg.Backoff.EXPONENTIAL),
+        kinds={"duckdb", "pandas", "great_expectations"},
+    )
+    def _raw(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        days = days_between(*window_days(context))
+        paths = warehouse.paths
+        reports: list[LoadReport] = []
+        suites: dict[str, list[tuple[str, SuiteOutcome]]] = {t: [] for t in source.tables}
+        recon: list[dict] = []
+        try:
+            with warehouse.connect(log=context.log) as con:
+                for day in days:
+                    report = load_source_day(con, paths.landing, source.name, day)
+                    reports.append(report)
+                    tot = report.totals()
+                    context.log.info(f"{source.name} {day}: {tot['files']} files, {tot['rows_read']} rows read, "
+                                     f"{tot['rows_loaded']} loaded, {tot['rows_quarantined']} quarantined")
+                    runner = SuiteRunner(paths.gx_docs / source.name / day)
+                    for t in source.tables.values():
+                        batch = f"_gx_batch__{t.name}"
+                        if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?",
+                                           [batch]).fetchone()[0]:
+                            continue
+                        df = con.execute(f"SELECT * FROM {batch}").df()
+                        suites[t.name].append((day, runner.validate(df, t, day, _previous_rows(con, source.name, t.name, day))))
+                        con.execute(f"DROP TABLE {batch}")
+                    recon += [dict(r, day=day) for r in reconcile(con, source.name, day)]
+        except TransientWarehouseError:
+            raise  # retried by the retry policy
+        except Exception as exc:
+            raise dg.Failure(description=f"raw_{source.name} failed permanently: {exc}", allow_retries=False) from exc
+
+        totals = {k: sum(r.totals()[k] for r in reports) for k in reports[0].totals()} if reports else {}
+        rejected = [f for r in reports for f in r.rejected]
+        missing = [f"{r.day}:{t}" for r in reports for t in r.missing_tables]
+        contract_ok = not rejected and not (source.name in MISSING_IS_ERROR and missing)
+        yield dg.AssetCheckResult(
+            check_name="contract", passed=contract_ok, severity=dg.AssetCheckSeverity.ERROR,
+            metadata={"files_rejected": len(rejected),
+                      "rejected": dg.MetadataValue.md("\n".join(f"- `{f.path}`: {f.error}" for f in rejected) or "none"),
+                      "tables_without_file": ", ".join(missing) or "none"},
+        )
+        broken = [r for r in recon if r["rows_read"] != r["rows_loaded"] + r["rows_quarantined"]]
+        yield dg.AssetCheckResult(
+            check_name="reconciliation", passed=not broken, severity=dg.AssetCheckSeverity.ERROR,
+            metadata={"files_checked": len(recon),
+                      "rows_read": sum(r["rows_read"] for r in recon),
+                      "rows_loaded": sum(r["rows_loaded"] for r in recon),
+                      "rows_quarantined": sum(r["rows_quarantined"] for r in recon),
+                      "mismatches": dg.MetadataValue.json(broken)},
+        )
+        for tname, outcomes in suites.items():
+            yield dg.AssetCheckResult(
+                check_name=f"{tname}_suite", passed=all(s.success for _, s in outcomes),
+                severity=dg.AssetCheckSeverity.WARN, metadata=_suite_metadata(outcomes),
+            )
+        yield dg.MaterializeResult(metadata={
+            **{k: dg.MetadataValue.int(v) for k, v in totals.items()},
+            "days": ", ".join(days),
+            "files": dg.MetadataValue.md(
+                "| day | table | file | status | read | loaded | quarantined | rows/s |\n|---|---|---|---|---|---|---|---|\n"
+                + "\n".join(f"| {r.day} | {f.table} | `{f.path}` | {f.status} | {f.rows_read} | {f.rows_loaded} | "
+                            f"{f.rows_quarantined} | {f.rows_read / f.seconds if f.seconds else 0:,.0f} |"
+                            for r in reports for f in r.files)),
+        })
+
+    return _raw
+
+
+raw_assets = [build_raw_asset(s) for s in load_contracts().values()]

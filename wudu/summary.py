@@ -1,0 +1,59 @@
+"""The short report `wudu run` prints: what landed, what dbt built, and the top of the 五度 marts."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from wudu.settings import paths
+
+MARTS = ("fct_teacher_five_degree_term", "fct_student_five_degree_term")
+
+
+def run_counts(results) -> dict[str, int]:
+    built = checks_passed = checks_failed = 0
+    for r in results:
+        for ev in r.all_events:
+            if ev.event_type_value == "ASSET_MATERIALIZATION":
+                built += 1
+            elif ev.event_type_value == "ASSET_CHECK_EVALUATION":
+                if ev.event_specific_data.evaluation.passed:
+                    checks_passed += 1
+                else:
+                    checks_failed += 1
+    return {"assets_materialized": built, "checks_passed": checks_passed, "checks_failed": checks_failed}
+
+
+def print_summary(root: Path, results, first: str, last: str, elapsed: float) -> None:
+    p = paths(root)
+    status = "SUCCESS" if all(r.success for r in results) else "FAILED"
+    print(f"\n== wudu run {first}..{last}: {status} in {elapsed:.1f}s ({len(results)} Dagster run(s): "
+          f"{', '.join(r.run_id[:8] for r in results)}) ==")
+    c = run_counts(results)
+    print(f"assets materialised: {c['assets_materialized']} · checks passed: {c['checks_passed']} · "
+          f"checks failed: {c['checks_failed']} (dbt tests and GX suites; WARN-level failures do not stop a run)")
+    if not p.published_db.exists():
+        print(f"no published warehouse at {p.published_db}")
+        return
+    with duckdb.connect(str(p.published_db), read_only=True) as con:
+        print("\nrows landed / quarantined per source:")
+        print(con.sql(
+            f"SELECT source, count(DISTINCT partition_day) AS days, count(*) AS files, sum(rows_read) AS rows_read, "
+            f"sum(rows_loaded) AS rows_loaded, sum(rows_quarantined) AS rows_quarantined, "
+            f"count(*) FILTER (WHERE status <> 'loaded') AS files_not_loaded FROM raw.file_manifest "
+            f"WHERE partition_day BETWEEN DATE '{first}' AND DATE '{last}' GROUP BY 1 ORDER BY 1"))
+        models = con.execute(
+            "SELECT schema_name, count(*) FROM duckdb_tables() WHERE schema_name IN ('staging','intermediate','marts') "
+            "GROUP BY 1 UNION ALL SELECT schema_name, count(*) FROM duckdb_views() WHERE schema_name IN "
+            "('staging','intermediate','marts') GROUP BY 1").fetchall()
+        print("dbt relations: " + ", ".join(f"{s}={n}" for s, n in models))
+        for mart in MARTS:
+            exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name='marts' AND table_name=?",
+                                 [mart]).fetchone()[0]
+            if not exists:
+                print(f"\nmarts.{mart}: missing")
+                continue
+            n = con.execute(f"SELECT count(*) FROM marts.{mart}").fetchone()[0]
+            print(f"\nmarts.{mart} ({n} rows), top 5 by overall_score:")
+            print(con.sql(f"SELECT * FROM marts.{mart} ORDER BY overall_score DESC NULLS LAST LIMIT 5"))
+    print(f"analysts: duckdb -readonly {p.published_db}")
