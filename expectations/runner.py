@@ -99,3 +99,22 @@ def summarise(result, table: Table) -> list[ExpectationOutcome]:
 def validate_frame(df: pd.DataFrame, table: Table, day: str, previous_rows: int | None = None,
                    docs_dir: Path | None = None) -> SuiteOutcome:
     return SuiteRunner(docs_dir).validate(df, table, day, previous_rows)
+
+
+def merge_outcomes(parts: list[SuiteOutcome]) -> SuiteOutcome:
+    """Combine the outcomes of a table validated in chunks: counts add up, samples come from the
+    first failing chunks. (Uniqueness is per chunk here; the SQL duplicate_key rule sees the whole day.)"""
+    first = parts[0]
+    merged: dict[tuple, ExpectationOutcome] = {}
+    for part in parts:
+        for o in part.outcomes:
+            key = (o.expectation, o.column, o.rule)
+            if key not in merged:
+                merged[key] = ExpectationOutcome(o.expectation, o.column, o.rule, o.success, o.unexpected_count, list(o.sample))
+            else:
+                m = merged[key]
+                m.success = m.success and o.success
+                m.unexpected_count += o.unexpected_count
+                m.sample = (m.sample + o.sample)[:SAMPLE_SIZE]
+    return SuiteOutcome(suite=first.suite, success=all(p.success for p in parts), rows=sum(p.rows for p in parts),
+                        seconds=sum(p.seconds for p in parts), outcomes=list(merged.values()), docs_path=first.docs_path)

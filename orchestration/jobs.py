@@ -12,15 +12,21 @@ from wudu.settings import SOURCES, paths
 
 daily_job = dg.define_asset_job(
     "wudu_daily",
+    # every asset and its checks; the freshness checks have their own morning job
     selection=dg.AssetSelection.all(),
     partitions_def=daily_partitions,
     description="Land, validate and model one day (or a range) of roster, platform and training exports, then publish.",
 )
 
+# Which trigger is on when a fresh instance starts (both can be toggled in the UI):
+# "schedule" (default: the nightly run), "sensor" (run as soon as a day is complete), "both", "none".
+TRIGGER = os.environ.get("WUDU_TRIGGER", "schedule")
+
 # 02:00 China time, for the previous day's partition (the partition ends at midnight).
 nightly_schedule = dg.build_schedule_from_partitioned_job(
     daily_job, name="wudu_nightly", hour_of_day=2, minute_of_hour=0,
-    default_status=dg.DefaultScheduleStatus.RUNNING,
+    default_status=dg.DefaultScheduleStatus.RUNNING if TRIGGER in ("schedule", "both")
+    else dg.DefaultScheduleStatus.STOPPED,
 )
 
 
@@ -47,7 +53,8 @@ def complete_days(landing: Path) -> dict[str, str]:
     return {day: landing_fingerprint([landing / s / day for s in SOURCES]) for day in sorted(ready & keys)}
 
 
-@dg.sensor(job=daily_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING,
+@dg.sensor(job=daily_job, minimum_interval_seconds=60,
+           default_status=dg.DefaultSensorStatus.RUNNING if TRIGGER in ("sensor", "both") else dg.DefaultSensorStatus.STOPPED,
            description="Starts a day's run as soon as roster, platform and training have all landed for it — "
                        "once per set of files (a re-delivery starts one more run).")
 def landing_sensor(context: dg.SensorEvaluationContext):

@@ -13,3 +13,16 @@ def landing(tmp_path):
     path = tmp_path / "landing"
     path.mkdir()
     return path
+
+
+def pytest_sessionstart(session):
+    """dagster-dbt loads the manifest at import; prepare_if_dev() does nothing outside `dagster dev`."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    project = Path(__file__).resolve().parents[1] / "dbt_project"
+    if (project / "dbt_project.yml").exists() and not (project / "target" / "manifest.json").exists():
+        dbt = Path(sys.executable).parent / "dbt"
+        env = dict(os.environ, WUDU_BUILD_DB=os.environ.get("WUDU_BUILD_DB", "/tmp/wudu_parse.duckdb"))
+        subprocess.run([str(dbt), "parse", "--quiet", "--profiles-dir", str(project)], cwd=project, env=env, check=True)

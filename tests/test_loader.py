@@ -125,7 +125,7 @@ def test_crash_mid_load_rolls_back(con, landing, monkeypatch):
     def boom(*a, **k):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(loader, "_split", boom)
+    monkeypatch.setattr(loader, "_commit_file", boom)
     with pytest.raises(RuntimeError):
         load_source_day(con, landing, "platform", DAY)
     assert con.execute("SELECT count(*) FROM raw.platform__lesson_sessions").fetchone()[0] == before

@@ -6,6 +6,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import logging
+import os
 import tempfile
 import time
 import zipfile
@@ -118,22 +119,25 @@ def _iso_duration_seconds(expr: str) -> str:
 
 
 def _stage_jsonl(con, path: Path, table: Table) -> int:
-    """Stream a JSONL file into the text stage without holding it in memory."""
+    """Stream a JSONL file into the text stage without holding it in memory. Each line is parsed
+    once: json_extract_string with a list of paths returns every column in one pass."""
+    paths = "[" + ", ".join(lit(c.json_path) for c in table.columns) + "]"
     cols = []
-    for c in table.columns:
-        e = f"json_extract_string(line, {lit(c.json_path)})"
+    for i, c in enumerate(table.columns, start=1):
+        e = f"v[{i}]"
         if c.name in ("verb", "object_type"):
             e = f"regexp_extract({e}, '([^/#]+)$', 1)"
         elif c.name == "duration_seconds":
             e = _iso_duration_seconds(e)
-        cols.append(f"CASE WHEN _ok THEN {e} END AS {q(c.name)}")
+        cols.append(f"{e} AS {q(c.name)}")
     n = 0
     for batch in iter_jsonl_lines(path):
         con.register("_jsonl_batch", batch)
         con.execute(
             f"INSERT INTO _stage SELECT _row_number, {', '.join(cols)}, NULL AS _extra, "
-            f"CASE WHEN NOT _ok THEN 'invalid JSON' END AS _parse_error "
-            f"FROM (SELECT _row_number, line, json_valid(line) AS _ok FROM _jsonl_batch WHERE trim(line) <> '')"
+            f"CASE WHEN v IS NULL THEN 'invalid JSON' END AS _parse_error "
+            f"FROM (SELECT _row_number, CASE WHEN json_valid(line) THEN json_extract_string(line, {paths}) END AS v "
+            f"FROM _jsonl_batch WHERE trim(line) <> '')"
         )
         con.unregister("_jsonl_batch")
         n += batch.num_rows
@@ -176,17 +180,14 @@ def _ref_tables(con, table: Table, day: str) -> dict[str, str]:
     return refs
 
 
-def _split(con, table: Table, source: str, day: str, display: str, refs: dict[str, str]) -> tuple[int, int]:
+def _prepare(con, table: Table, source: str, day: str, display: str, refs: dict[str, str], k: int) -> tuple[int, int]:
+    """Type and check the staged file into temp tables `_checked_k` (every row, typed, with its
+    failures) and `_quarantine_k` (failing rows as quarantine records); the clear-text stage is
+    dropped right after. Runs outside the day's transaction so DuckDB can spill to disk."""
     select = checked_select(table, "_stage", day, refs)
     # a JSON line that does not parse fails as a whole record
     select = select.replace("list_filter([", "list_filter([CASE WHEN s._parse_error IS NOT NULL THEN 'type:_record' END,\n    ", 1)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _checked AS {select}")
-    stored = ", ".join(q(c.stored_name) for c in table.columns)
-    con.execute(
-        f"INSERT INTO {table.raw_table} ({stored}, _partition_day, _source_file, _row_number, _extra, _loaded_at) "
-        f"SELECT {stored}, DATE {lit(day)}, {lit(display)}, _row_number, _extra, now()::TIMESTAMP "
-        f"FROM _checked WHERE len(_failures) = 0"
-    )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _checked_{k} AS {select}")
     masked = {c.name: (f"'<' || {lit(c.pii)} || ':' || length(s.{q(c.name)}) || ' chars>'" if c.pii else f"s.{q(c.name)}")
               for c in table.columns}
     offending = "CASE split_part(c._failures[1], ':', 2) " + " ".join(
@@ -195,13 +196,15 @@ def _split(con, table: Table, source: str, day: str, display: str, refs: dict[st
         f"WHEN '_record' THEN s._parse_error END"
     row_json = "json_object(" + ", ".join(f"{lit(n)}, {e}" for n, e in masked.items()) + ")"
     con.execute(
-        f"INSERT INTO raw.quarantine SELECT {lit(source)}, {lit(table.name)}, DATE {lit(day)}, {lit(display)}, "
-        f"c._row_number, split_part(c._failures[1], ':', 1), split_part(c._failures[1], ':', 2), {offending}, "
-        f"array_to_string(c._failures, ','), {row_json}, now()::TIMESTAMP "
-        f"FROM _checked c JOIN _stage s USING (_row_number) WHERE len(c._failures) > 0"
+        f"CREATE OR REPLACE TEMP TABLE _quarantine_{k} AS SELECT {lit(source)} AS source, {lit(table.name)} AS table_name, "
+        f"DATE {lit(day)} AS partition_day, {lit(display)} AS source_file, c._row_number AS row_number, "
+        f"split_part(c._failures[1], ':', 1) AS rule, split_part(c._failures[1], ':', 2) AS column_name, "
+        f"{offending} AS offending_value, array_to_string(c._failures, ',') AS failed_rules, {row_json} AS row_data "
+        f"FROM _checked_{k} c JOIN _stage s USING (_row_number) WHERE len(c._failures) > 0"
     )
+    con.execute("DROP TABLE _stage")
     loaded, quarantined = con.execute(
-        "SELECT count(*) FILTER (WHERE len(_failures) = 0), count(*) FILTER (WHERE len(_failures) > 0) FROM _checked"
+        f"SELECT count(*) FILTER (WHERE len(_failures) = 0), count(*) FILTER (WHERE len(_failures) > 0) FROM _checked_{k}"
     ).fetchone()
     # keep the typed batch (valid and quarantined rows alike) for the GX suite of this table
     batch = f"_gx_batch__{table.name}"
@@ -213,39 +216,61 @@ def _split(con, table: Table, source: str, day: str, display: str, refs: dict[st
         f"AS {q(c.name + '__in_roster')}"
         for c in table.columns if c.references in refs
     )
+    stored = ", ".join(q(c.stored_name) for c in table.columns)
     cols = f"{stored}{flags}, _row_number, {lit(display)} AS _source_file"
     if exists:
-        con.execute(f"INSERT INTO {batch} SELECT {cols} FROM _checked")
+        con.execute(f"INSERT INTO {batch} SELECT {cols} FROM _checked_{k}")
     else:
-        con.execute(f"CREATE TEMP TABLE {batch} AS SELECT {cols} FROM _checked")
+        con.execute(f"CREATE TEMP TABLE {batch} AS SELECT {cols} FROM _checked_{k}")
     return loaded, quarantined
+
+
+def _commit_file(con, table: Table, day: str, display: str, k: int) -> None:
+    stored = ", ".join(q(c.stored_name) for c in table.columns)
+    con.execute(
+        f"INSERT INTO {table.raw_table} ({stored}, _partition_day, _source_file, _row_number, _extra, _loaded_at) "
+        f"SELECT {stored}, DATE {lit(day)}, {lit(display)}, _row_number, _extra, now()::TIMESTAMP "
+        f"FROM _checked_{k} WHERE len(_failures) = 0"
+    )
+    con.execute(f"INSERT INTO raw.quarantine SELECT *, now()::TIMESTAMP FROM _quarantine_{k}")
 
 
 def load_source_day(con: duckdb.DuckDBPyConnection, landing: Path, source: str, day: str) -> LoadReport:
     """Load every file of one source and day. Idempotent: the day's earlier rows, quarantine and
-    manifest entries are replaced in the same transaction."""
+    manifest entries are replaced in one transaction; everything before it works in temp tables."""
     tables = load_contracts()[source].tables
     day_dir = landing / source / day
     report = LoadReport(source, day)
     ensure_raw_schema(con)
     register_udfs(con)
     con.execute("SET TimeZone = 'Asia/Shanghai'")
+    # bounded memory for multi-GB platform streams: DuckDB spills work tables to disk beyond this
+    con.execute(f"SET memory_limit = '{os.environ.get('WUDU_DUCKDB_MEMORY_LIMIT', '1GB')}'")
+    con.execute("SET preserve_insertion_order = false")
     for t in tables.values():
         con.execute(f"DROP TABLE IF EXISTS _gx_batch__{t.name}")
-    with tempfile.TemporaryDirectory(prefix="wudu-unpack-") as unpack:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            for t in tables.values():
-                con.execute(f"DELETE FROM {t.raw_table} WHERE _partition_day = DATE {lit(day)}")
-            con.execute("DELETE FROM raw.quarantine WHERE source = ? AND partition_day = ?", [source, day])
-            con.execute("DELETE FROM raw.file_manifest WHERE source = ? AND partition_day = ?", [source, day])
+    prepared: list[tuple[Table, FileResult, int]] = []
+    try:
+        with tempfile.TemporaryDirectory(prefix="wudu-unpack-") as unpack:
             for table in tables.values():
                 files = _discover(day_dir, table, Path(unpack))
                 if not files:
                     report.missing_tables.append(table.name)
                 refs = _ref_tables(con, table, day)
                 for path, display in files:
-                    report.files.append(_load_file(con, table, source, day, path, display, refs))
+                    k = len(report.files)
+                    res = _load_file(con, table, source, day, path, display, refs, k)
+                    report.files.append(res)
+                    if res.status == "loaded":
+                        prepared.append((table, res, k))
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for t in tables.values():
+                con.execute(f"DELETE FROM {t.raw_table} WHERE _partition_day = DATE {lit(day)}")
+            con.execute("DELETE FROM raw.quarantine WHERE source = ? AND partition_day = ?", [source, day])
+            con.execute("DELETE FROM raw.file_manifest WHERE source = ? AND partition_day = ?", [source, day])
+            for table, res, k in prepared:
+                _commit_file(con, table, day, res.path, k)
             for f in report.files:
                 con.execute(
                     "INSERT INTO raw.file_manifest VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP)",
@@ -256,8 +281,8 @@ def load_source_day(con: duckdb.DuckDBPyConnection, landing: Path, source: str, 
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        finally:
-            _drop_work_tables(con)
+    finally:
+        _drop_work_tables(con)
     return report
 
 
@@ -265,25 +290,27 @@ def _drop_work_tables(con) -> None:
     """The stage holds personal data in the clear: it never outlives the load (and, being a
     temp table, never reaches the database file)."""
     for (name,) in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE temporary AND (table_name IN ('_stage', '_checked') "
-            "OR table_name LIKE '\\_ref\\_\\_%' ESCAPE '\\')").fetchall():
+            "SELECT table_name FROM duckdb_tables() WHERE temporary AND (table_name = '_stage' "
+            "OR regexp_matches(table_name, '^_(checked|quarantine)_[0-9]+$') OR starts_with(table_name, '_ref__'))"
+    ).fetchall():
         con.execute(f"DROP TABLE IF EXISTS {name}")
 
 
-def _load_file(con, table: Table, source: str, day: str, path: Path, display: str, refs) -> FileResult:
+def _load_file(con, table: Table, source: str, day: str, path: Path, display: str, refs, k: int) -> FileResult:
     started = time.monotonic()
     res = FileResult(table.name, display, sha256_of(path), path.stat().st_size, "loaded")
     if not table.snapshot:
         prior = con.execute(
-            "SELECT path, partition_day FROM raw.file_manifest WHERE sha256 = ? AND status = 'loaded' LIMIT 1",
-            [res.sha256],
+            "SELECT path, partition_day FROM raw.file_manifest WHERE sha256 = ? AND status = 'loaded' "
+            "AND NOT (source = ? AND partition_day = ?) LIMIT 1",  # this day's own rows are being replaced
+            [res.sha256, source, day],
         ).fetchone()
         if prior:
             res.status, res.error = "duplicate", f"same bytes as {prior[0]} (day {prior[1]}): not counted twice"
             return res
     try:
         res.rows_read = _stage_file(con, path, display, table)
-        res.rows_loaded, res.rows_quarantined = _split(con, table, source, day, display, refs)
+        res.rows_loaded, res.rows_quarantined = _prepare(con, table, source, day, display, refs, k)
     except ContractError as exc:
         res.status, res.error = "rejected", str(exc)
         log.error("rejected %s", exc)

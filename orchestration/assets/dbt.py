@@ -24,10 +24,11 @@ class WuduDbtTranslator(DagsterDbtTranslator):
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         fqn = dbt_resource_props.get("fqn", [])
+        name = dbt_resource_props.get("name", "")
         if dbt_resource_props.get("resource_type") == "seed":
             return "reference_seeds"
-        if len(fqn) >= 3 and fqn[1] == "staging":
-            return f"staging_{fqn[2]}" if len(fqn) >= 4 else "staging"
+        if name.startswith("stg_") and "__" in name:
+            return f"staging_{name[4:].split('__')[0]}"
         return fqn[1] if len(fqn) >= 3 else "dbt"
 
 

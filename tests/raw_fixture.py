@@ -1,0 +1,146 @@
+"""Helpers for the dbt tests: a raw schema built from transforms/contracts.yaml and a dbt runner.
+
+The raw layout is the contract of docs/conventions.md: one table raw.<source>__<table> per contract
+table, contract columns typed per the contract (personal data only as <name>_hash), plus the
+metadata columns, and the loader's raw.quarantine / raw.file_manifest.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+CONTRACTS = REPO / "transforms" / "contracts.yaml"
+DBT_DIR = REPO / "dbt_project"
+
+TYPES = {
+    "string": "VARCHAR",
+    "integer": "BIGINT",
+    "number": "DOUBLE",
+    "boolean": "BOOLEAN",
+    "date": "DATE",
+    "timestamp": "TIMESTAMP",
+}
+META_COLUMNS = [
+    ("_partition_day", "DATE"),
+    ("_source_file", "VARCHAR"),
+    ("_row_number", "BIGINT"),
+    ("_extra", "VARCHAR"),
+    ("_loaded_at", "TIMESTAMP"),
+]
+OPS_TABLES = {
+    "quarantine": [
+        ("source", "VARCHAR"), ("table_name", "VARCHAR"), ("partition_day", "DATE"),
+        ("source_file", "VARCHAR"), ("row_number", "BIGINT"), ("rule", "VARCHAR"),
+        ("column_name", "VARCHAR"), ("offending_value", "VARCHAR"), ("failed_rules", "VARCHAR"),
+        ("row_data", "JSON"), ("quarantined_at", "TIMESTAMP"),
+    ],
+    "file_manifest": [
+        ("source", "VARCHAR"), ("partition_day", "DATE"), ("table_name", "VARCHAR"),
+        ("path", "VARCHAR"), ("sha256", "VARCHAR"), ("bytes", "BIGINT"), ("rows_read", "BIGINT"),
+        ("rows_loaded", "BIGINT"), ("rows_quarantined", "BIGINT"), ("status", "VARCHAR"),
+        ("error", "VARCHAR"), ("loaded_at", "TIMESTAMP"),
+    ],
+}
+
+
+def raw_tables() -> dict[str, list[tuple[str, str]]]:
+    """'roster__orgs' -> [(column, duckdb type), ...] from the contract, metadata columns last."""
+    spec = yaml.safe_load(CONTRACTS.read_text(encoding="utf-8"))
+    out: dict[str, list[tuple[str, str]]] = {}
+    for sname, sdef in spec["sources"].items():
+        for tname, tdef in sdef["tables"].items():
+            cols = [
+                (f"{c['name']}_hash", "VARCHAR") if c.get("pii") else (c["name"], TYPES[c["type"]])
+                for c in tdef["columns"]
+            ]
+            out[f"{sname}__{tname}"] = cols + META_COLUMNS
+    return out
+
+
+def create_raw_schema(con) -> None:
+    """Create every raw table of the contract (empty) plus raw.quarantine and raw.file_manifest."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS raw")
+    for table, cols in {**raw_tables(), **OPS_TABLES}.items():
+        col_sql = ", ".join(f'"{c}" {t}' for c, t in cols)
+        con.execute(f"CREATE TABLE IF NOT EXISTS raw.{table} ({col_sql})")
+
+
+def insert(con, table: str, day: str, rows: Iterable[Mapping[str, Any]]) -> int:
+    """Insert contract rows into raw.<table> as the loader would for landing day `day`.
+
+    Unknown keys raise; missing contract columns are NULL; metadata columns are filled.
+    """
+    cols = [c for c, _ in raw_tables()[table]]
+    source = table.split("__")[0]
+    n = 0
+    for i, row in enumerate(rows, start=1):
+        unknown = set(row) - set(cols)
+        if unknown:
+            raise KeyError(f"{table}: unknown columns {sorted(unknown)}")
+        values = dict(row)
+        values.setdefault("_partition_day", day)
+        values.setdefault("_source_file", f"{source}/{day}/{table.split('__')[1]}")
+        values.setdefault("_row_number", i)
+        values.setdefault("_loaded_at", datetime(2000, 1, 1))
+        names = list(values)
+        con.execute(
+            f"INSERT INTO raw.{table} ({', '.join(chr(34) + c + chr(34) for c in names)}) "
+            f"VALUES ({', '.join('?' for _ in names)})",
+            [values[c] for c in names],
+        )
+        n += 1
+    return n
+
+
+def delete_day(con, table: str, day: str) -> None:
+    """What the loader does before re-loading a landing day."""
+    con.execute(f"DELETE FROM raw.{table} WHERE _partition_day = ?", [day])
+
+
+def dbt_executable() -> str:
+    """The dbt of the running interpreter's environment (the project venv)."""
+    candidate = Path(sys.executable).with_name("dbt")
+    return str(candidate) if candidate.exists() else "dbt"
+
+
+def run_dbt(
+    args: list[str],
+    db_path: Path,
+    work_dir: Path,
+    vars: Mapping[str, str] | None = None,
+    check: bool = True,
+) -> subprocess.CompletedProcess:
+    """Run dbt against db_path with target/log paths under work_dir (parallel runs never collide)."""
+    cmd = [
+        dbt_executable(), *args,
+        "--project-dir", str(DBT_DIR),
+        "--profiles-dir", str(DBT_DIR),
+        "--target-path", str(work_dir / "target"),
+        "--log-path", str(work_dir / "logs"),
+    ]
+    if vars:
+        cmd += ["--vars", json.dumps(dict(vars))]
+    env = {
+        **os.environ,
+        "WUDU_BUILD_DB": str(db_path),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DBT_PARTIAL_PARSE": "false",
+    }
+    proc = subprocess.run(cmd, cwd=DBT_DIR, env=env, capture_output=True, text=True, timeout=900)
+    if check and proc.returncode != 0:
+        raise AssertionError(
+            f"dbt {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout[-20000:]}\n{proc.stderr[-5000:]}"
+        )
+    return proc
+
+
+def as_date(value: str) -> date:
+    return date.fromisoformat(value)
