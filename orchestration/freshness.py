@@ -48,7 +48,9 @@ def missing_school_days(landing: Path, source: str, until: dt.date, lookback: in
 
 
 def build_freshness_check(source: str) -> dg.AssetChecksDefinition:
-    @dg.asset_check(asset=dg.AssetKey(f"raw_{source}"), name="landing_freshness",
+    from orchestration.assets.raw import PRIMARY_TABLE, table_key
+
+    @dg.asset_check(asset=table_key(source, PRIMARY_TABLE[source]), name="landing_freshness",
                     description=f"WARN when {source} exports are missing for a school day in the last "
                                 f"{LOOKBACK_DAYS} days up to yesterday (Asia/Shanghai; holidays from the dbt seed).")
     def _check() -> dg.AssetCheckResult:

@@ -18,19 +18,20 @@ def test_definitions_hold_every_asset_check_job_schedule_and_sensor():
 
     repo = defs.get_repository_def()
     keys = {k.to_user_string() for k in repo.asset_graph.get_all_asset_keys()}
-    for source in ("roster", "platform", "training"):
-        assert f"raw_{source}" in keys
-    for mart in ("marts/fct_teacher_five_degree_term", "marts/fct_student_five_degree_term"):
-        assert any(k.endswith(mart.split("/")[-1]) for k in keys), mart
-    assert "published_warehouse" in keys
-
     check_keys = {(c.asset_key.to_user_string(), c.name) for c in repo.asset_graph.asset_check_keys}
     for source in load_contracts().values():
-        assert (f"raw_{source.name}", "contract") in check_keys
-        assert (f"raw_{source.name}", "reconciliation") in check_keys
         for t in source.tables:
-            assert (f"raw_{source.name}", f"{t}_suite") in check_keys
+            key = f"raw/{source.name}/{t}"
+            assert key in keys
+            assert {(key, "contract"), (key, "reconciliation"), (key, "suite")} <= check_keys
+    for mart in ("fct_teacher_five_degree_term", "fct_student_five_degree_term"):
+        assert any(k.endswith(mart) for k in keys), mart
+    assert "published_warehouse" in keys
+    assert ("raw/platform/lesson_sessions", "landing_freshness") in check_keys
     assert any(name.startswith("not_null") or name.startswith("unique") for _, name in check_keys), "dbt tests as checks"
+    # dbt staging reads what the raw assets write: lineage is wired through the sources
+    stg = next(k for k in repo.asset_graph.get_all_asset_keys() if k.path[-1] == "stg_roster__users")
+    assert dg.AssetKey(["raw", "roster", "users"]) in repo.asset_graph.get(stg).parent_keys
 
     assert repo.has_job("wudu_daily")
     assert {s.name for s in repo.schedule_defs} == {"wudu_nightly", "wudu_freshness_morning"}

@@ -26,15 +26,18 @@ def test_sensor_fires_once_per_complete_day_and_again_on_redelivery(tmp_path, mo
     write_roster(landing, "2026-09-09")  # incomplete: platform and training missing
     monkeypatch.setenv("WUDU_DATA_DIR", str(tmp_path))
     instance = dg.DagsterInstance.ephemeral()
+    from orchestration.definitions import defs
 
-    first = landing_sensor.evaluate_tick(dg.build_sensor_context(instance=instance))
+    repo = defs.get_repository_def()
+
+    first = landing_sensor.evaluate_tick(dg.build_sensor_context(instance=instance, repository_def=repo))
     assert sorted(r.partition_key for r in first.run_requests) == [DAY, "2026-09-08"]
-    again = landing_sensor.evaluate_tick(dg.build_sensor_context(instance=instance, cursor=first.cursor))
+    again = landing_sensor.evaluate_tick(dg.build_sensor_context(instance=instance, cursor=first.cursor, repository_def=repo))
     assert again.run_requests == []
 
     time.sleep(0.01)
     write_training(landing, "2026-09-08", encoding="utf-8")  # re-delivered file
-    third = landing_sensor.evaluate_tick(dg.build_sensor_context(instance=instance, cursor=again.cursor))
+    third = landing_sensor.evaluate_tick(dg.build_sensor_context(instance=instance, cursor=again.cursor, repository_def=repo))
     assert [r.partition_key for r in third.run_requests] == ["2026-09-08"]
     assert len({r.run_key for r in first.run_requests + third.run_requests}) == 3
 
@@ -69,8 +72,9 @@ def test_transient_failure_is_retried_by_dagster(tmp_path, monkeypatch):
     monkeypatch.setattr(res, "LOCK_RETRIES", 1)
     data = tmp_path / "data"
     write_roster(data / "landing")
-    holder = _hold_lock(data / "warehouse" / "build" / "wudu_build.duckdb", 1.5)
-    result = dg.materialize([a for a in raw_assets if a.key.to_user_string() == "raw_roster"], partition_key=DAY,
+    holder = _hold_lock(data / "warehouse" / "build" / "wudu_build.duckdb", 4)
+    roster = next(a for a in raw_assets if a.node_def.name == "raw_roster")
+    result = dg.materialize([roster], partition_key=DAY,
                             resources=resources(data), instance=dg.DagsterInstance.ephemeral())
     holder.wait()
     assert result.success

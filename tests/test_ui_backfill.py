@@ -94,10 +94,10 @@ def test_ui_loads_code_location_and_backfill_equals_daily_runs(dagster_dev):
     assert {"wudu_nightly", "wudu_freshness_morning"} <= {s["name"] for s in repo["schedules"]}
     assert {s["name"] for s in repo["sensors"]} == {"landing_sensor"}
     nodes = {"/".join(n["assetKey"]["path"]): n for n in repo["assetNodes"]}
-    assert {"raw_roster", "raw_platform", "raw_training", "published_warehouse"} <= set(nodes)
+    assert {"raw/roster/users", "raw/platform/xapi_statements", "raw/training/signins", "published_warehouse"} <= set(nodes)
     assert any(k.endswith("fct_teacher_five_degree_term") for k in nodes)
-    checks = {c["name"] for c in nodes["raw_platform"]["assetChecksOrError"]["checks"]}
-    assert {"contract", "reconciliation", "xapi_statements_suite", "landing_freshness"} <= checks
+    checks = {c["name"] for c in nodes["raw/platform/lesson_sessions"]["assetChecksOrError"]["checks"]}
+    assert {"contract", "reconciliation", "suite", "landing_freshness"} <= checks
 
     params = {"partitionNames": DAYS, "assetSelection": [{"path": n["assetKey"]["path"]} for n in nodes.values()],
               "title": "test backfill"}

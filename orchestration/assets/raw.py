@@ -96,30 +96,59 @@ def _suite_metadata(outcomes: list[SuiteOutcome]) -> dict:
     return meta
 
 
-def build_raw_asset(source: Source) -> dg.AssetsDefinition:
-    key = dg.AssetKey(f"raw_{source.name}")
-    specs = [
-        dg.AssetCheckSpec("contract", asset=key, blocking=True,
-                          description="ERROR: every file readable and carrying its required columns (blocks dbt for the partition)."),
-        dg.AssetCheckSpec("reconciliation", asset=key, blocking=True,
-                          description="ERROR: rows read = rows loaded + rows quarantined for every file (nothing lost)."),
-    ] + [
-        dg.AssetCheckSpec(f"{t.name}_suite", asset=key,
-                          description=f"WARN: Great Expectations suite {t.qualified} ({t.label_zh}) on the day's rows.")
-        for t in source.tables.values()
-    ]
+def table_key(source: str, table: str) -> dg.AssetKey:
+    return dg.AssetKey(["raw", source, table])
 
-    @dg.asset(
-        key=key,
-        group_name=f"raw_{source.name}",
-        description=DESCRIPTIONS[source.name],
+
+PRIMARY_TABLE = {"roster": "users", "platform": "lesson_sessions", "training": "signins"}
+
+
+def _table_specs(source: Source) -> list[dg.AssetSpec]:
+    specs = []
+    for t in source.tables.values():
+        # a table depends on the roster tables its columns reference (rows are checked against them)
+        refs = sorted({c.references.rsplit(".", 1)[0] for c in t.columns if c.references})
+        specs.append(dg.AssetSpec(
+            key=table_key(source.name, t.name),
+            group_name=f"raw_{source.name}",
+            description=f"{t.label_zh} — `{t.raw_table}`: the day's valid rows ({', '.join(t.files)}); "
+                        f"failing rows go to `raw.quarantine`. {DESCRIPTIONS[source.name]}",
+            deps=[table_key(*r.split(".")) for r in refs],
+            kinds={"duckdb"},
+            metadata={"contract": dg.MetadataValue.md(f"docs/sources.md#{source.name}{t.name}"), "key": ", ".join(t.key)},
+        ))
+    return specs
+
+
+def _check_specs(source: Source) -> list[dg.AssetCheckSpec]:
+    specs = []
+    for t in source.tables.values():
+        key = table_key(source.name, t.name)
+        specs += [
+            dg.AssetCheckSpec("contract", asset=key, blocking=True,
+                              description="ERROR: the file is readable and carries its required columns"
+                                          + (" (and, for a roster snapshot, was delivered)" if source.name in MISSING_IS_ERROR else "")
+                                          + "; a failure blocks the partition's downstream assets."),
+            dg.AssetCheckSpec("reconciliation", asset=key, blocking=True,
+                              description="ERROR: rows read = rows loaded + rows quarantined for every file (nothing lost)."),
+            dg.AssetCheckSpec("suite", asset=key,
+                              description=f"WARN: Great Expectations suite {t.qualified} ({t.label_zh}) on the day's typed rows."),
+        ]
+    return specs
+
+
+def build_raw_asset(source: Source) -> dg.AssetsDefinition:
+    """One definition per source: its tables land together in one transaction per day."""
+
+    @dg.multi_asset(
+        name=f"raw_{source.name}",
+        specs=_table_specs(source),
+        check_specs=_check_specs(source),
         partitions_def=daily_partitions,
         backfill_policy=dg.BackfillPolicy.single_run(),
-        check_specs=specs,
-        deps=[] if source.name == "roster" else [dg.AssetKey("raw_roster")],
         pool=WAREHOUSE_POOL,
         retry_policy=dg.RetryPolicy(max_retries=3, delay=2, backoff=dg.Backoff.EXPONENTIAL),
-        kinds={"duckdb", "pandas", "great_expectations"},
+        can_subset=False,
     )
     def _raw(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         days = days_between(*window_days(context))
@@ -150,39 +179,44 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
         except Exception as exc:
             raise dg.Failure(description=f"raw_{source.name} failed permanently: {exc}", allow_retries=False) from exc
 
-        totals = {k: sum(r.totals()[k] for r in reports) for k in reports[0].totals()} if reports else {}
-        rejected = [f for r in reports for f in r.rejected]
-        missing = [f"{r.day}:{t}" for r in reports for t in r.missing_tables]
-        contract_ok = not rejected and not (source.name in MISSING_IS_ERROR and missing)
-        yield dg.AssetCheckResult(
-            check_name="contract", passed=contract_ok, severity=dg.AssetCheckSeverity.ERROR,
-            metadata={"files_rejected": len(rejected),
-                      "rejected": dg.MetadataValue.md("\n".join(f"- `{f.path}`: {f.error}" for f in rejected) or "none"),
-                      "tables_without_file": ", ".join(missing) or "none"},
-        )
-        broken = [r for r in recon if r["rows_read"] != r["rows_loaded"] + r["rows_quarantined"]]
-        yield dg.AssetCheckResult(
-            check_name="reconciliation", passed=not broken, severity=dg.AssetCheckSeverity.ERROR,
-            metadata={"files_checked": len(recon),
-                      "rows_read": sum(r["rows_read"] for r in recon),
-                      "rows_loaded": sum(r["rows_loaded"] for r in recon),
-                      "rows_quarantined": sum(r["rows_quarantined"] for r in recon),
-                      "mismatches": dg.MetadataValue.json(broken)},
-        )
-        for tname, outcomes in suites.items():
+        for t in source.tables.values():
+            key = table_key(source.name, t.name)
+            files = [(r.day, f) for r in reports for f in r.files if f.table == t.name]
+            rejected = [f for _, f in files if f.status == "rejected"]
+            missing = [r.day for r in reports if t.name in r.missing_tables]
             yield dg.AssetCheckResult(
-                check_name=f"{tname}_suite", passed=all(s.success for _, s in outcomes),
-                severity=dg.AssetCheckSeverity.WARN, metadata=_suite_metadata(outcomes),
+                asset_key=key, check_name="contract", severity=dg.AssetCheckSeverity.ERROR,
+                passed=not rejected and not (source.name in MISSING_IS_ERROR and missing),
+                metadata={"files_rejected": len(rejected),
+                          "rejected": dg.MetadataValue.md("\n".join(f"- `{f.path}`: {f.error}" for f in rejected) or "none"),
+                          "days_without_file": ", ".join(missing) or "none"},
             )
-        yield dg.MaterializeResult(metadata={
-            **{k: dg.MetadataValue.int(v) for k, v in totals.items()},
-            "days": ", ".join(days),
-            "files": dg.MetadataValue.md(
-                "| day | table | file | status | read | loaded | quarantined | rows/s |\n|---|---|---|---|---|---|---|---|\n"
-                + "\n".join(f"| {r.day} | {f.table} | `{f.path}` | {f.status} | {f.rows_read} | {f.rows_loaded} | "
-                            f"{f.rows_quarantined} | {f.rows_read / f.seconds if f.seconds else 0:,.0f} |"
-                            for r in reports for f in r.files)),
-        })
+            mine = [r for r in recon if r["table"] == t.name]
+            broken = [r for r in mine if r["rows_read"] != r["rows_loaded"] + r["rows_quarantined"]]
+            yield dg.AssetCheckResult(
+                asset_key=key, check_name="reconciliation", severity=dg.AssetCheckSeverity.ERROR, passed=not broken,
+                metadata={"files_checked": len(mine),
+                          "rows_read": sum(r["rows_read"] for r in mine),
+                          "rows_loaded": sum(r["rows_loaded"] for r in mine),
+                          "rows_quarantined": sum(r["rows_quarantined"] for r in mine),
+                          "mismatches": dg.MetadataValue.json(broken)},
+            )
+            outcomes = suites[t.name]
+            yield dg.AssetCheckResult(
+                asset_key=key, check_name="suite", severity=dg.AssetCheckSeverity.WARN,
+                passed=all(s.success for _, s in outcomes), metadata=_suite_metadata(outcomes),
+            )
+            loaded = [f for _, f in files if f.status == "loaded"]
+            yield dg.MaterializeResult(asset_key=key, metadata={
+                "rows_read": sum(f.rows_read for f in loaded),
+                "rows_loaded": sum(f.rows_loaded for f in loaded),
+                "rows_quarantined": sum(f.rows_quarantined for f in loaded),
+                "files": dg.MetadataValue.md(
+                    "| day | file | status | read | loaded | quarantined | rows/s |\n|---|---|---|---|---|---|---|\n"
+                    + "\n".join(f"| {d} | `{f.path}` | {f.status} | {f.rows_read} | {f.rows_loaded} | "
+                                f"{f.rows_quarantined} | {f.rows_read / f.seconds if f.seconds else 0:,.0f} |"
+                                for d, f in files)),
+            })
 
     return _raw
 
