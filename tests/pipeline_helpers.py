@@ -45,13 +45,14 @@ def table_fingerprints(db: Path, schemas=("raw", "staging", "intermediate", "mar
             "SELECT schema_name, table_name FROM duckdb_tables() WHERE schema_name IN "
             f"({', '.join(repr(s) for s in schemas)}) ORDER BY 1, 2").fetchall()
         for schema, table in tables:
-            cols = [c for (c,) in con.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? "
-                "ORDER BY ordinal_position", [schema, table]).fetchall()
+            cols = [(c, t) for (c, t) in con.execute(
+                "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = ? "
+                "AND table_name = ? ORDER BY ordinal_position", [schema, table]).fetchall()
                 if c not in ("_loaded_at", "loaded_at", "quarantined_at") and not c.endswith("_loaded_at")]
             if not cols:
                 continue
-            expr = ", ".join(f'"{c}"' for c in cols)
+            # parallel float sums differ in the last bits between runs: compare to 1e-6
+            expr = ", ".join(f'round("{c}", 6)' if t in ("DOUBLE", "FLOAT") else f'"{c}"' for c, t in cols)
             n, digest = con.execute(
                 f'SELECT count(*), coalesce(sum(hash(({expr}))), 0)::VARCHAR FROM "{schema}"."{table}"').fetchone()
             out[f"{schema}.{table}"] = (n, hashlib.md5(str(digest).encode()).hexdigest()[:12])

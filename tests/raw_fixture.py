@@ -132,7 +132,6 @@ def run_dbt(
         **os.environ,
         "WUDU_BUILD_DB": str(db_path),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "DBT_PARTIAL_PARSE": "false",
     }
     proc = subprocess.run(cmd, cwd=DBT_DIR, env=env, capture_output=True, text=True, timeout=900)
     if check and proc.returncode != 0:

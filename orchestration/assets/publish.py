@@ -23,7 +23,7 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
     target = warehouse.publish()
     with duckdb.connect(str(target), read_only=True) as con:
         counts = dict(con.execute(
-            "SELECT table_schema || '.' || table_name, estimated_size FROM duckdb_tables() "
+            "SELECT schema_name || '.' || table_name, estimated_size FROM duckdb_tables() "
             "WHERE schema_name = 'marts' ORDER BY 1").fetchall())
     context.log.info(f"published {target} ({target.stat().st_size:,} bytes, {len(counts)} marts)")
     return dg.MaterializeResult(metadata={
