@@ -56,7 +56,7 @@ def test_contract_error_blocks_downstream_of_that_partition_only(tmp_path, monke
     assert ok.success
     bad = materialize_day(data, DAYS[1])
     checks = {(e.asset_key.to_user_string(), e.check_name): e.passed
-              for e in (ev.event_specific_data.evaluation for ev in bad.all_events
+              for e in (ev.event_specific_data for ev in bad.all_events
                         if ev.event_type_value == "ASSET_CHECK_EVALUATION")}
     assert checks[("raw/roster/users", "contract")] is False
     built = {e.asset_key.to_user_string() for e in bad.get_asset_materialization_events()}

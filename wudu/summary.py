@@ -17,7 +17,7 @@ def run_counts(results) -> dict[str, int]:
             if ev.event_type_value == "ASSET_MATERIALIZATION":
                 built += 1
             elif ev.event_type_value == "ASSET_CHECK_EVALUATION":
-                if ev.event_specific_data.evaluation.passed:
+                if ev.event_specific_data.passed:
                     checks_passed += 1
                 else:
                     checks_failed += 1

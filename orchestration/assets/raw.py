@@ -173,6 +173,7 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
                         prev = _previous_rows(con, source.name, t.name, day)
                         suites[t.name].append((day, validate_batch(con, runner, batch, t, day, prev)))
                         con.execute(f"DROP TABLE {batch}")
+                    runner.build_docs()
                     recon += [dict(r, day=day) for r in reconcile(con, source.name, day)]
         except TransientWarehouseError:
             raise  # retried by the retry policy
