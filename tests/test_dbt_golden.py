@@ -7,7 +7,7 @@ event days 2026-09-07 (Mon), 09-08 (Tue), 09-16 (Wed), 09-17 (Thu).
 
 Facts every hand computation below relies on (seeds as shipped):
 - term scope = 09-07 (first data day) .. 09-17 (last data day): 9 school days = 1.8 school weeks;
-  term midpoint 09-15 (early half < 09-15 <= late half); last statement at 09-17 19:00.
+  scope midpoint 09-12 (early half < 09-12 <= late half); last statement at 09-17 19:00.
 - rubric 1..5 -> (score - 1) / 4 * 100; productive question band 0.4..0.85 with >= 2 answers;
   targets: 10 group minutes/lesson, 3 smart lessons/week, 2 tools/lesson, 48 h feedback,
   2 answers/lesson, 20 self-study minutes/school day; attainment standard 0.6 (语文, 数学);
@@ -142,7 +142,8 @@ STATEMENTS = [
     # submissions (sb1 carries its due time, the others inherit the assignment's)
     st("sb1", "ST1", "submitted", "HW1", ts(DAY1, "19:00"), object_type="homework", assignment_id="HW1",
        class_id="C1", duration_seconds=3000.0, is_written=True, due_at=ts(DAY2, "20:00")),
-    st("sb2", "ST2", "submitted", "HW1", ts(DAY2, "21:00"), object_type="homework", assignment_id="HW1",
+    # sb2 names its homework only by IRI (no assignment extension): the last path segment is the id
+    st("sb2", "ST2", "submitted", "http://wudu.local/homework/HW1", ts(DAY2, "21:00"), object_type="homework",
        class_id="C1", duration_seconds=6000.0, is_written=True),
     st("sb3", "ST1", "submitted", "HW2", ts(DAY3, "20:00"), object_type="homework", assignment_id="HW2",
        class_id="C1", duration_seconds=1800.0, is_written=True),
@@ -150,15 +151,16 @@ STATEMENTS = [
        class_id="C1", duration_seconds=6000.0, is_written=True),
     st("sb5", "ST3", "submitted", "HW3", ts(DAY2, "17:00"), object_type="homework", assignment_id="HW3",
        class_id="C2", duration_seconds=1200.0, is_written=True),
-    # grading: g1 StatementRef to sb1 with feedback after 15 h; g2 grades ST2 on HW1 (agent object)
-    # after 7.5 days; g3 grades sb3 without feedback (window still open: pending); g4 sb5 after 1.5 h
+    # grading, three ways of naming the submission: g1 StatementRef to sb1, feedback after 15 h;
+    # g2 the student as object + assignment HW1, after 7.5 days; g3 sb3 without feedback (window still
+    # open: pending); g4 the IRI .../homework/HW3/submission/ST3 (no assignment extension), after 1.5 h
     st("g1", "T1", "graded", "sb1", ts(DAY2, "10:00"), object_type="homework", assignment_id="HW1",
        response="步骤清楚", score_scaled=0.9),
     st("g2", "T1", "graded", "ST2", ts(DAY3, "09:00"), object_type="homework", assignment_id="HW1",
        response="请订正"),
     st("g3", "T1", "graded", "sb3", ts(DAY4, "07:00"), object_type="homework", assignment_id="HW2"),
-    st("g4", "T2", "graded", "sb5", ts(DAY2, "18:30"), object_type="homework", assignment_id="HW3",
-       response="书写工整"),
+    st("g4", "T2", "graded", "http://wudu.local/homework/HW3/submission/ST3", ts(DAY2, "18:30"),
+       object_type="homework", response="书写工整"),
     # assessments
     st("sc1", "ST1", "scored", "EX1", ts(DAY1, "16:00"), object_type="assessment", subject="数学", score_scaled=0.5),
     st("sc2", "ST1", "scored", "EX2", ts(DAY3, "16:00"), object_type="assessment", subject="数学", score_scaled=0.9),
@@ -228,7 +230,6 @@ def load_fixture(con) -> None:
         {"response_id": "SR2", "project_id": "P1", "teacher_id": "T2", "item_code": "q1", "score": 4,
          "submitted_at": ts(DAY1, "20:00")},
     ])
-    insert(con, "platform__lesson_sessions", DAY2, [])  # nothing: an empty load is fine
     con.execute("""INSERT INTO raw.file_manifest VALUES
         ('platform', '2026-09-07', 'lesson_sessions', 'platform/2026-09-07/lesson_sessions.csv', 'x', 10,
          3, 2, 1, 'loaded', NULL, '2026-09-07 23:00:00')""")
@@ -253,7 +254,7 @@ def warehouse(tmp_path_factory):
 def rows(con, sql):
     cur = con.execute(sql)
     names = [d[0] for d in cur.description]
-    return {r[names.index(names[0])]: dict(zip(names, r)) for r in cur.fetchall()}
+    return {r[0]: dict(zip(names, r)) for r in cur.fetchall()}  # keyed by the first column
 
 
 def close(actual, expected):
@@ -384,6 +385,21 @@ def test_evidence_counts(warehouse):
     st1 = rows(con, "select student_id, * exclude (student_id) from marts.fct_student_five_degree_term")["ST1"]
     assert (st1["evidence_participation"], st1["evidence_engagement"], st1["evidence_attainment"],
             st1["evidence_growth"], st1["evidence_workload"]) == (3, 2 + 2, 2, 2, 2)
+
+
+def test_homework_submissions_link_to_their_grading(warehouse):
+    con, _ = warehouse
+    got = {r[0]: r[1:] for r in con.execute(
+        "select submission_id, homework_id, teacher_id, feedback_at, is_on_time, is_feedback_in_window, is_pending "
+        "from intermediate.int_homework_submissions h "
+        "left join marts.dim_teacher t on t.teacher_key = h.teacher_key and t.is_last_version").fetchall()}
+    assert got == {
+        "sb1": ("HW1", "T1", ts(DAY2, "10:00"), True, True, False),
+        "sb2": ("HW1", "T1", ts(DAY3, "09:00"), False, False, False),
+        "sb3": ("HW2", "T1", None, True, False, True),
+        "sb4": ("HW2", "T1", None, False, False, True),
+        "sb5": ("HW3", "T2", ts(DAY2, "18:30"), True, True, False),
+    }
 
 
 def test_teacher_term_uses_version_valid_at_term_scope_end(warehouse):

@@ -1,0 +1,9 @@
+{#- Custom schemas are used verbatim (staging, intermediate, marts, seeds), never prefixed
+    with the target schema: the warehouse layout is fixed by docs/conventions.md. -#}
+{% macro generate_schema_name(custom_schema_name, node) -%}
+    {%- if custom_schema_name is none -%}
+        {{ target.schema }}
+    {%- else -%}
+        {{ custom_schema_name | trim }}
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,91 @@
+{#-
+  Slowly changing dimension (type 2) from full daily snapshots, by change detection over
+  partition_day: a new version starts on the first snapshot day whose tracked attributes differ
+  from the entity's previous snapshot.
+    valid_from = first snapshot day of the version
+    valid_to   = the day before the next version starts; for the last version 9999-12-31 when the
+                 entity is in the latest snapshot, else its last snapshot day (it left the roster).
+  An entity missing from some snapshots and back with the same attributes keeps one version.
+  Several rows for one entity on one day (re-loads): the latest loaded wins.
+-#}
+{% macro scd2_from_snapshots(relation, key, tracked, where=none) -%}
+    with snaps as (
+        select
+            {{ key }} as entity_id,
+            partition_day as snapshot_day,
+            {%- for c in tracked %}
+            {{ c }},
+            {%- endfor %}
+            md5(concat_ws('|'
+                {%- for c in tracked %}, coalesce(cast({{ c }} as varchar), '<null>'){% endfor -%}
+            )) as attr_hash
+        from {{ relation }}
+        {% if where %}where {{ where }}{% endif %}
+        qualify row_number() over (
+            partition by {{ key }}, partition_day
+            order by loaded_at desc, source_row_number desc
+        ) = 1
+    ),
+    latest as (
+        select max(partition_day) as latest_snapshot_day from {{ relation }}
+    ),
+    changes as (
+        select
+            *,
+            lag(attr_hash) over (partition by entity_id order by snapshot_day) as prev_hash,
+            max(snapshot_day) over (partition by entity_id) as last_seen_day
+        from snaps
+    ),
+    starts as (
+        select * from changes
+        where prev_hash is null or prev_hash <> attr_hash
+    )
+    select
+        s.entity_id,
+        {%- for c in tracked %}
+        s.{{ c }},
+        {%- endfor %}
+        s.snapshot_day as valid_from,
+        coalesce(
+            lead(s.snapshot_day) over (partition by s.entity_id order by s.snapshot_day) - 1,
+            case when s.last_seen_day = l.latest_snapshot_day then date '9999-12-31' else s.last_seen_day end
+        ) as valid_to,
+        row_number() over (partition by s.entity_id order by s.snapshot_day) as version_number,
+        lead(s.snapshot_day) over (partition by s.entity_id order by s.snapshot_day) is null as is_last_version,
+        s.last_seen_day,
+        l.latest_snapshot_day
+    from starts s
+    cross join latest l
+{%- endmacro %}
+
+{#-
+  Join condition picking the one version of an SCD2 dimension valid on a day. Events before
+  an entity's first snapshot attach to its first version and events after its last snapshot to its
+  last version, so every event finds exactly one version (versions are contiguous).
+-#}
+{% macro valid_version(dim, day) -%}
+    ({{ day }} >= case when {{ dim }}.version_number = 1 then date '1900-01-01' else {{ dim }}.valid_from end
+     and {{ day }} <= case when {{ dim }}.is_last_version then date '9999-12-31' else {{ dim }}.valid_to end)
+{%- endmacro %}
+
+{#- The tenant used when a row names no school: the smallest district org id. -#}
+{% macro default_district() -%}
+    (select min(org_id) from {{ ref('int_orgs') }} where org_type = 'district')
+{%- endmacro %}
+
+{#- First integer in a OneRoster grades string ('07', '7', '07,08'); NULL for KG/none. -#}
+{% macro parse_grade(col) -%}
+    try_cast(nullif(regexp_extract({{ col }}, '([0-9]+)', 1), '') as integer)
+{%- endmacro %}
+
+{#- Latest record per key across daily snapshots. -#}
+{% macro latest_per_key(relation, key) -%}
+    select
+        *,
+        max(partition_day) over () as latest_snapshot_day
+    from {{ relation }}
+    qualify row_number() over (
+        partition by {{ key }}
+        order by partition_day desc, loaded_at desc, source_row_number desc
+    ) = 1
+{%- endmacro %}

@@ -1,0 +1,38 @@
+-- One row per satisfaction-survey answer (response x item, score 1-5). Incremental by day
+-- (= submitted_at's day). The respondent teacher is optional (anonymous surveys); the district
+-- is the project's.
+with src as (
+    select *
+    from {{ ref('stg_training__survey_responses') }}
+    where {{ in_window('partition_day') }}
+    qualify row_number() over (
+        partition by response_id, item_code, partition_day
+        order by loaded_at desc, source_row_number desc
+    ) = 1
+),
+joined as (
+    select
+        r.*,
+        coalesce(p.district_id, {{ default_district() }}) as district_id,
+        p.project_key,
+        t.teacher_key,
+        t.teacher_version_key
+    from src r
+    left join {{ ref('dim_training_project') }} p on p.project_id = r.project_id
+    left join {{ ref('dim_teacher') }} t
+        on t.teacher_id = r.teacher_id and {{ valid_version('t', 'r.partition_day') }}
+)
+select
+    {{ wudu_key('district_id', 'response_id', 'item_code') }} as survey_answer_key,
+    district_id,
+    partition_day as day,
+    submitted_at,
+    response_id,
+    project_key,
+    project_id,
+    teacher_key,
+    teacher_version_key,
+    teacher_id,
+    item_code,
+    score
+from joined

@@ -1,0 +1,21 @@
+-- One row per smart-classroom lesson session (per landing day).
+select
+    cast(session_id as varchar)             as session_id,
+    cast(classroom_id as varchar)           as classroom_id,
+    cast(school_id as varchar)              as school_id,
+    cast(class_id as varchar)               as class_id,
+    cast(teacher_id as varchar)             as teacher_id,
+    cast(subject as varchar)                as subject,
+    cast(start_time as timestamp)           as start_time,
+    cast(end_time as timestamp)             as end_time,
+    cast(students_present as integer)       as students_present,
+    cast(responding_students as integer)    as responding_students,
+    cast(interactions as integer)           as interactions,
+    cast(group_activity_minutes as double)  as group_activity_minutes,
+    cast(digital_tools as varchar)          as digital_tools,
+    cast(teacher_talk_share as double)      as teacher_talk_share,
+    _partition_day                  as partition_day,
+    _source_file                    as source_file,
+    _row_number                     as source_row_number,
+    _loaded_at                      as loaded_at
+from {{ source('platform', 'lesson_sessions') }}

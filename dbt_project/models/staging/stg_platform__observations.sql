@@ -1,0 +1,15 @@
+-- One row per lesson observation and rubric indicator (per landing day).
+select
+    cast(observation_id as varchar)     as observation_id,
+    cast(observer_id as varchar)        as observer_id,
+    cast(teacher_id as varchar)         as teacher_id,
+    cast(session_id as varchar)         as session_id,
+    cast(observed_on as date)           as observed_on,
+    cast(indicator_code as varchar)     as indicator_code,
+    cast(score as double)               as score,
+    cast(comment as varchar)            as comment,
+    _partition_day                  as partition_day,
+    _source_file                    as source_file,
+    _row_number                     as source_row_number,
+    _loaded_at                      as loaded_at
+from {{ source('platform', 'observations') }}

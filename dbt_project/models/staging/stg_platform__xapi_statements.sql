@@ -1,0 +1,26 @@
+-- One row per xAPI statement (per landing day). The free-text response stays here only.
+select
+    cast(statement_id as varchar)       as statement_id,
+    cast(actor_id as varchar)           as actor_id,
+    cast(verb as varchar)               as verb,
+    cast(object_id as varchar)          as object_id,
+    cast(object_type as varchar)        as object_type,
+    cast(score_scaled as double)        as score_scaled,
+    cast(success as boolean)            as success,
+    cast(duration_seconds as double)    as duration_seconds,
+    cast(response as varchar)           as response,
+    cast(class_id as varchar)           as class_id,
+    cast(school_id as varchar)          as school_id,
+    cast(course_id as varchar)          as course_id,
+    cast(session_id as varchar)         as session_id,
+    cast(subject as varchar)            as subject,
+    cast(assignment_id as varchar)      as assignment_id,
+    cast(is_layered as boolean)         as is_layered,
+    cast(is_written as boolean)         as is_written,
+    cast(due_at as timestamp)           as due_at,
+    cast("timestamp" as timestamp)      as occurred_at,
+    _partition_day                  as partition_day,
+    _source_file                    as source_file,
+    _row_number                     as source_row_number,
+    _loaded_at                      as loaded_at
+from {{ source('platform', 'xapi_statements') }}

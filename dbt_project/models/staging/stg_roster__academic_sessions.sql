@@ -1,0 +1,15 @@
+-- One row per academic session (school year / term / semester / grading period) per roster snapshot day.
+select
+    cast(sourced_id as varchar)         as academic_session_id,
+    cast(status as varchar)             as status,
+    cast(title as varchar)              as title,
+    cast(type as varchar)               as session_type,
+    cast(start_date as date)            as start_date,
+    cast(end_date as date)              as end_date,
+    cast(parent_sourced_id as varchar)  as parent_academic_session_id,
+    cast(school_year as integer)        as school_year,
+    _partition_day                  as partition_day,
+    _source_file                    as source_file,
+    _row_number                     as source_row_number,
+    _loaded_at                      as loaded_at
+from {{ source('roster', 'academic_sessions') }}

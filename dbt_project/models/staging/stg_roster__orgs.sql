@@ -1,0 +1,22 @@
+-- One row per org per roster snapshot day. Rename and cast only.
+select
+    cast(sourced_id as varchar)         as org_id,
+    cast(status as varchar)             as status,
+    cast(date_last_modified as timestamp) as date_last_modified,
+    cast(name as varchar)               as org_name,
+    cast(type as varchar)               as org_type,
+    cast(identifier as varchar)         as org_code,
+    cast(parent_sourced_id as varchar)  as parent_org_id,
+    cast(urban_rural as varchar)        as urban_rural,
+    cast(stage as varchar)              as stage,
+    cast(edu_group as varchar)          as edu_group,
+    cast(is_smart_school as boolean)    as is_smart_school,
+    cast(bandwidth_mbps as double)      as bandwidth_mbps,
+    cast(teacher_devices as bigint)     as teacher_devices,
+    cast(student_devices as bigint)     as student_devices,
+    cast(smart_classrooms as bigint)    as smart_classrooms,
+    _partition_day                  as partition_day,
+    _source_file                    as source_file,
+    _row_number                     as source_row_number,
+    _loaded_at                      as loaded_at
+from {{ source('roster', 'orgs') }}

@@ -1,0 +1,19 @@
+-- One row per training project per snapshot day.
+select
+    cast(project_id as varchar)         as project_id,
+    cast(project_name as varchar)       as project_name,
+    cast(level as varchar)              as training_level,
+    cast(project_type as varchar)       as project_type,
+    cast(is_package as boolean)         as is_package,
+    cast(base_school_id as varchar)     as base_school_id,
+    cast(subject as varchar)            as subject,
+    cast(planned_hours as double)       as planned_hours,
+    cast(start_date as date)            as start_date,
+    cast(end_date as date)              as end_date,
+    cast(budget_yuan as double)         as budget_yuan,
+    cast(outputs as integer)            as outputs,
+    _partition_day                  as partition_day,
+    _source_file                    as source_file,
+    _row_number                     as source_row_number,
+    _loaded_at                      as loaded_at
+from {{ source('training', 'projects') }}
