@@ -26,7 +26,7 @@ setup: $(BIN)/wudu dbt-parse
 # dagster-dbt's prepare_if_dev() only runs under `dagster dev`: parse here so the manifest exists.
 dbt-parse: $(BIN)/wudu
 	cd dbt_project && ../$(BIN)/dbt deps --quiet >/dev/null 2>&1 || true
-	cd dbt_project && WUDU_BUILD_DB=$${WUDU_BUILD_DB:-/tmp/wudu_parse.duckdb} ../$(BIN)/dbt parse --quiet --profiles-dir .
+	cd dbt_project && ../$(BIN)/dbt parse --quiet --profiles-dir .
 
 demo-data: setup
 	$(BIN)/wudu demo-data --out $(WUDU_DATA_DIR) --start $(START) --days $(DAYS) --scale $(SCALE)

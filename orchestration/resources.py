@@ -79,5 +79,7 @@ class WarehouseResource(dg.ConfigurableResource):
 
 def dbt_executable() -> str:
     """The venv's dbt, so runs do not depend on PATH."""
-    candidate = Path(sys.executable).parent / "dbt"
-    return str(candidate) if candidate.exists() else (shutil.which("dbt") or "dbt")
+    for candidate in (Path(sys.prefix) / "bin" / "dbt", Path(sys.executable).parent / "dbt"):
+        if candidate.exists():
+            return str(candidate)
+    return shutil.which("dbt") or "dbt"

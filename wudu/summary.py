@@ -4,10 +4,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from wudu.settings import paths
 
-MARTS = ("fct_teacher_five_degree_term", "fct_student_five_degree_term")
+MARTS = {
+    "fct_teacher_five_degree_term": "teacher_id, school_id, urban_rural, main_subject, problem_precision, "
+                                    "context_authenticity, activity_interaction, digital_effectiveness, "
+                                    "assessment_targeting, overall_score, band",
+    "fct_student_five_degree_term": "student_id, school_id, grade, urban_rural, participation, engagement, "
+                                    "attainment, growth, workload, overall_score, band",
+}
 
 
 def run_counts(results) -> dict[str, int]:
@@ -24,6 +31,11 @@ def run_counts(results) -> dict[str, int]:
     return {"assets_materialized": built, "checks_passed": checks_passed, "checks_failed": checks_failed}
 
 
+def _show(con, sql: str, params=None) -> str:
+    with pd.option_context("display.width", 200, "display.max_columns", 20):
+        return con.execute(sql, params or []).df().to_string(index=False)
+
+
 def print_summary(root: Path, results, first: str, last: str, elapsed: float) -> None:
     p = paths(root)
     status = "SUCCESS" if all(r.success for r in results) else "FAILED"
@@ -37,23 +49,26 @@ def print_summary(root: Path, results, first: str, last: str, elapsed: float) ->
         return
     with duckdb.connect(str(p.published_db), read_only=True) as con:
         print("\nrows landed / quarantined per source:")
-        print(con.sql(
-            f"SELECT source, count(DISTINCT partition_day) AS days, count(*) AS files, sum(rows_read) AS rows_read, "
-            f"sum(rows_loaded) AS rows_loaded, sum(rows_quarantined) AS rows_quarantined, "
-            f"count(*) FILTER (WHERE status <> 'loaded') AS files_not_loaded FROM raw.file_manifest "
-            f"WHERE partition_day BETWEEN DATE '{first}' AND DATE '{last}' GROUP BY 1 ORDER BY 1"))
-        models = con.execute(
-            "SELECT schema_name, count(*) FROM duckdb_tables() WHERE schema_name IN ('staging','intermediate','marts') "
-            "GROUP BY 1 UNION ALL SELECT schema_name, count(*) FROM duckdb_views() WHERE schema_name IN "
-            "('staging','intermediate','marts') GROUP BY 1").fetchall()
-        print("dbt relations: " + ", ".join(f"{s}={n}" for s, n in models))
-        for mart in MARTS:
-            exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name='marts' AND table_name=?",
+        print(_show(con,
+                    "SELECT source, count(DISTINCT partition_day) AS days, count(*) AS files, sum(rows_read) AS rows_read, "
+                    "sum(rows_loaded) AS rows_loaded, sum(rows_quarantined) AS rows_quarantined, "
+                    "count(*) FILTER (WHERE status <> 'loaded') AS files_not_loaded FROM raw.file_manifest "
+                    "WHERE partition_day BETWEEN ? AND ? GROUP BY 1 ORDER BY 1", [first, last]))
+        print("\nquarantined rows by rule:")
+        print(_show(con, "SELECT source, table_name, rule, count(*) AS rows FROM raw.quarantine "
+                         "WHERE partition_day BETWEEN ? AND ? GROUP BY ALL ORDER BY 1, 2, 3", [first, last]))
+        rel = con.execute(
+            "SELECT schema_name, count(*) FROM (SELECT schema_name FROM duckdb_tables() UNION ALL "
+            "SELECT schema_name FROM duckdb_views() WHERE NOT internal) WHERE schema_name IN "
+            "('staging', 'intermediate', 'marts', 'seeds') GROUP BY 1 ORDER BY 1").fetchall()
+        print("\ndbt relations: " + ", ".join(f"{s}={n}" for s, n in rel))
+        for mart, cols in MARTS.items():
+            exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'marts' AND table_name = ?",
                                  [mart]).fetchone()[0]
             if not exists:
                 print(f"\nmarts.{mart}: missing")
                 continue
             n = con.execute(f"SELECT count(*) FROM marts.{mart}").fetchone()[0]
             print(f"\nmarts.{mart} ({n} rows), top 5 by overall_score:")
-            print(con.sql(f"SELECT * FROM marts.{mart} ORDER BY overall_score DESC NULLS LAST LIMIT 5"))
-    print(f"analysts: duckdb -readonly {p.published_db}")
+            print(_show(con, f"SELECT {cols} FROM marts.{mart} ORDER BY overall_score DESC NULLS LAST, 1 LIMIT 5"))
+    print(f"\nanalysts: duckdb -readonly {p.published_db}   ·   python: from wudu.analyst import query")

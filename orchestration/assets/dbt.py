@@ -2,6 +2,7 @@
 dbt as vars, so incremental models rebuild exactly those days and dims rebuild from snapshots."""
 
 import json
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,11 @@ from orchestration.resources import WarehouseResource, dbt_executable
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+# prepare_if_dev() (under `dagster dev` only) runs `dbt parse` with the dbt found on PATH: make
+# that the venv's, whatever shell started the UI
+_venv_bin = str(Path(dbt_executable()).parent)
+if _venv_bin not in os.environ.get("PATH", "").split(os.pathsep):
+    os.environ["PATH"] = _venv_bin + os.pathsep + os.environ.get("PATH", "")
 dbt_project.prepare_if_dev()
 
 
