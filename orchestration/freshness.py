@@ -1,34 +1,16 @@
 """Freshness: warn when a source has not landed for a school day (calendar from the dbt seed)."""
-import csv
 import datetime as dt
 import os
-from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import dagster as dg
 
 from orchestration.partitions import START_DATE, TIMEZONE
+from transforms.school_calendar import is_workday
 from wudu.settings import SOURCES, paths
 
-HOLIDAYS_SEED = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds" / "holidays.csv"
 LOOKBACK_DAYS = 14
-
-
-@lru_cache(maxsize=1)
-def _calendar() -> tuple[frozenset, frozenset]:
-    holidays, makeup = set(), set()
-    if HOLIDAYS_SEED.exists():
-        with open(HOLIDAYS_SEED, encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                d = dt.date.fromisoformat(row["holiday_date"])
-                (makeup if row.get("day_type") == "makeup_workday" else holidays).add(d)
-    return frozenset(holidays), frozenset(makeup)
-
-
-def is_school_day(day: dt.date) -> bool:
-    holidays, makeup = _calendar()
-    return day in makeup or (day.weekday() < 5 and day not in holidays)
 
 
 def today() -> dt.date:
@@ -42,7 +24,7 @@ def missing_school_days(landing: Path, source: str, until: dt.date, lookback: in
     for i in range((until - first).days + 1):
         d = first + dt.timedelta(days=i)
         folder = landing / source / d.isoformat()
-        if is_school_day(d) and not (folder.is_dir() and any(folder.iterdir())):
+        if is_workday(d) and not (folder.is_dir() and any(folder.iterdir())):
             out.append(d.isoformat())
     return out
 
@@ -52,7 +34,7 @@ def build_freshness_check(source: str) -> dg.AssetChecksDefinition:
 
     @dg.asset_check(asset=table_key(source, PRIMARY_TABLE[source]), name="landing_freshness",
                     description=f"WARN when {source} exports are missing for a school day in the last "
-                                f"{LOOKBACK_DAYS} days up to yesterday (Asia/Shanghai; holidays from the dbt seed).")
+                                f"{LOOKBACK_DAYS} days up to yesterday (Asia/Shanghai; working days from the dbt holidays seed).")
     def _check() -> dg.AssetCheckResult:
         until = today() - dt.timedelta(days=1)
         missing = missing_school_days(paths(os.environ.get("WUDU_DATA_DIR")).landing, source, until)

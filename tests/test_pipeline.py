@@ -29,3 +29,46 @@ def test_two_days_then_rerun_first_day_is_idempotent(tmp_path, monkeypatch):
         assert con.execute("SELECT count(*) FROM marts.fct_teacher_five_degree_term").fetchone()[0] > 0
         days = con.execute("SELECT count(DISTINCT partition_day) FROM raw.file_manifest").fetchone()[0]
         assert days == 2
+
+
+def test_demo_warehouse_has_no_clear_personal_data_and_plausible_marts(tmp_path, monkeypatch):
+    """After a real run on the demo district: no name, ID-card, 学籍号 or phone from the exports is
+    anywhere in the warehouse; the 五度 scores spread; urban and rural schools differ."""
+    import csv
+
+    data = tmp_path / "data"
+    monkeypatch.setenv("WUDU_DATA_DIR", str(data))
+    make_demo(data, days=3)
+    result = materialize_day(data, "2026-09-07")
+    assert result.success
+    with open(data / "landing" / "roster" / "2026-09-07" / "users.csv", encoding="utf-8") as fh:
+        users = list(csv.DictReader(fh))
+    secrets = set()
+    for u in users:
+        secrets |= {u["familyName"] + u["givenName"], u["givenName"], u["username"], u["phone"], u["email"],
+                    u["metadata.cn.idCard"], u["metadata.cn.studentNo"]}
+    secrets = sorted(s for s in secrets if s and len(s) >= 2)
+    assert len(secrets) > 500
+    with duckdb.connect(str(data / "warehouse" / "wudu.duckdb"), read_only=True) as con:
+        con.execute("CREATE TEMP TABLE secrets AS SELECT unnest(?::VARCHAR[]) AS s", [secrets])
+        cols = con.execute("SELECT table_schema, table_name, column_name FROM information_schema.columns "
+                           "WHERE data_type = 'VARCHAR' AND table_schema <> 'temp'").fetchall()
+        assert len(cols) > 100
+        leaks = []
+        for schema, table, col in cols:
+            n = con.execute(f'SELECT count(*) FROM "{schema}"."{table}" WHERE "{col}" IN (SELECT s FROM secrets)'
+                            ).fetchone()[0]
+            if n:
+                leaks.append(f"{schema}.{table}.{col}: {n}")
+        assert not leaks, leaks
+
+        scores = con.execute("SELECT count(DISTINCT overall_score), stddev_pop(overall_score), min(overall_score), "
+                             "max(overall_score) FROM marts.fct_teacher_five_degree_term").fetchone()
+        assert scores[0] >= 5 and scores[1] > 1 and 0 <= scores[2] < scores[3] <= 100, scores
+        students = con.execute("SELECT count(DISTINCT overall_score), stddev_pop(overall_score) "
+                               "FROM marts.fct_student_five_degree_term").fetchone()
+        assert students[0] >= 5 and students[1] > 1, students
+        by_area = dict(con.execute(
+            "SELECT rollup_value, avg_overall_score FROM marts.fct_teacher_five_degree_rollup "
+            "WHERE rollup_level = 'urban_rural'").fetchall())
+        assert set(by_area) == {"城镇", "乡村"} and by_area["城镇"] != by_area["乡村"], by_area

@@ -82,9 +82,13 @@ def gql(url, query, variables=None):
 @pytest.mark.slow
 def test_ui_loads_code_location_and_backfill_equals_daily_runs(dagster_dev):
     url, data, tmp = dagster_dev
-    for _ in range(60):
-        entries = gql(url, LOCATION_QUERY)["workspaceOrError"]["locationEntries"]
-        loc = entries[0]["locationOrLoadError"]
+    loc = None
+    for _ in range(90):  # the location may still be loading (dbt parse) right after start-up
+        try:
+            entries = gql(url, LOCATION_QUERY)["workspaceOrError"]["locationEntries"]
+            loc = entries[0]["locationOrLoadError"]
+        except (requests.HTTPError, KeyError, IndexError):
+            loc = None
         if loc and loc["__typename"] == "RepositoryLocation":
             break
         time.sleep(2)

@@ -104,10 +104,11 @@ PRIMARY_TABLE = {"roster": "users", "platform": "lesson_sessions", "training": "
 
 
 def _table_specs(source: Source) -> list[dg.AssetSpec]:
+    # the source depends on the roster tables its columns reference (rows are checked against
+    # them); every table of the source gets the same deps, as they land together
+    refs = sorted({c.references.rsplit(".", 1)[0] for t in source.tables.values() for c in t.columns if c.references})
     specs = []
     for t in source.tables.values():
-        # a table depends on the roster tables its columns reference (rows are checked against them)
-        refs = sorted({c.references.rsplit(".", 1)[0] for c in t.columns if c.references})
         specs.append(dg.AssetSpec(
             key=table_key(source.name, t.name),
             group_name=f"raw_{source.name}",

@@ -8,34 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-
-def _span(first: str, last: str) -> set[dt.date]:
-    a, b = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
-    return {a + dt.timedelta(days=i) for i in range((b - a).days + 1)}
+from transforms.school_calendar import is_workday
 
 
-HOLIDAYS: dict[dt.date, str] = {}
-for _name, _first, _last in [
-    ("元旦", "2025-01-01", "2025-01-01"), ("春节", "2025-01-28", "2025-02-04"),
-    ("清明节", "2025-04-04", "2025-04-06"), ("劳动节", "2025-05-01", "2025-05-05"),
-    ("端午节", "2025-05-31", "2025-06-02"), ("国庆节", "2025-10-01", "2025-10-05"),
-    ("中秋节", "2025-10-06", "2025-10-08"),
-    ("元旦", "2026-01-01", "2026-01-03"), ("春节", "2026-02-15", "2026-02-23"),
-    ("清明节", "2026-04-04", "2026-04-06"), ("劳动节", "2026-05-01", "2026-05-05"),
-    ("端午节", "2026-06-19", "2026-06-21"), ("中秋节", "2026-09-25", "2026-09-27"),
-    ("国庆节", "2026-10-01", "2026-10-07"),
-    ("元旦", "2027-01-01", "2027-01-01"), ("春节", "2027-02-06", "2027-02-12"),
-    ("清明节", "2027-04-05", "2027-04-05"), ("劳动节", "2027-05-01", "2027-05-05"),
-    ("端午节", "2027-06-09", "2027-06-09"),
-]:
-    for _d in _span(_first, _last):
-        HOLIDAYS[_d] = _name
-
-# weekend days that are working (and school) days because of a holiday swap
-MAKEUP_WORKDAYS = {dt.date.fromisoformat(s) for s in [
-    "2025-01-26", "2025-02-08", "2025-04-27", "2025-09-28", "2025-10-11",
-    "2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10",
-]}
 
 
 @dataclass(frozen=True)
@@ -81,12 +56,6 @@ def current_term(d: dt.date) -> Session:
         return t
     later = [t for t in TERMS if t.start > d]
     return later[0] if later else TERMS[-1]
-
-
-def is_workday(d: dt.date) -> bool:
-    if d in HOLIDAYS:
-        return False
-    return d.weekday() < 5 or d in MAKEUP_WORKDAYS
 
 
 def is_school_day(d: dt.date) -> bool:
