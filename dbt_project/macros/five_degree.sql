@@ -6,7 +6,8 @@
   invented number); plus evidence_<dimension>.
 
   five_degree_overall: weighted mean of the non-NULL dimensions with the district's weights (w.w_<dim>,
-  see int_five_degree_weights), NULL when no dimension is scored.
+  see int_five_degree_weights), NULL when fewer than overall_min_dimensions (seeds/metric_params.csv)
+  dimensions are scored: one strong dimension alone must not read as an 优 teacher or student.
 
   five_degree_band: the band of seeds/five_degree_bands.csv with the highest min_score <= score.
 -#}
@@ -35,10 +36,13 @@
 {%- endmacro %}
 
 {% macro five_degree_overall(dims, s='s', w='w') -%}
-    round(
+    -- an overall score needs enough of the picture: at least overall_min_dimensions scored dimensions
+    case when {{ five_degree_scored_count(dims, s) }} >= (
+        select value from {{ ref('metric_params') }} where param = 'overall_min_dimensions'
+    ) then round(
         ({% for d in dims %}coalesce({{ s }}.{{ d }} * {{ w }}.w_{{ d }}, 0){% if not loop.last %} + {% endif %}{% endfor %})
         / nullif({% for d in dims %}(case when {{ s }}.{{ d }} is not null then {{ w }}.w_{{ d }} else 0 end){% if not loop.last %} + {% endif %}{% endfor %}, 0),
-    2)
+    2) end
 {%- endmacro %}
 
 {% macro five_degree_band(score) -%}

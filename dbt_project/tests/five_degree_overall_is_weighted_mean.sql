@@ -1,14 +1,15 @@
 -- overall_score of both 五度 term marts must equal the weighted mean (seeds/five_degree_weights.csv)
--- of the non-NULL dimensions, and the band must follow seeds/five_degree_bands.csv.
+-- of the non-NULL dimensions (NULL below overall_min_dimensions), and the band must follow seeds/five_degree_bands.csv.
 {%- set marts = [('fct_teacher_five_degree_term', 'teacher', teacher_dims()), ('fct_student_five_degree_term', 'student', student_dims())] %}
 {%- for model, evaluation, dims in marts %}
 select '{{ model }}' as mart, f.district_id, f.term_key, f.overall_score, f.band, expected.score as expected_score
 from {{ ref(model) }} f
 cross join lateral (
     select
-        sum(case {% for d in dims %}when w.dimension = '{{ d }}' then f.{{ d }} * w.weight {% endfor %}end)
+        case when f.dimensions_scored >= (select value from {{ ref('metric_params') }} where param = 'overall_min_dimensions')
+        then sum(case {% for d in dims %}when w.dimension = '{{ d }}' then f.{{ d }} * w.weight {% endfor %}end)
         / nullif(sum(case {% for d in dims %}when w.dimension = '{{ d }}' and f.{{ d }} is not null then w.weight {% endfor %}else 0 end), 0)
-        as score
+        end as score
     from {{ ref('int_five_degree_weights') }} w
     where w.district_id = f.district_id and w.evaluation = '{{ evaluation }}'
 ) expected
