@@ -76,13 +76,20 @@
         coalesce(cast(min(f.{{ level[2] }}) as varchar), cast(f.{{ level[1] }} as varchar), '未知') as rollup_label,
         count(distinct f.{{ person_key }}) as n_persons,
         count(f.overall_score) as n_scored,
-        round(avg(f.overall_score), 2) as avg_overall_score
+        {{ exact_avg('f.overall_score') }} as avg_overall_score
         {%- for d in dims %},
-        round(avg(f.{{ d }}), 2) as avg_{{ d }},
+        {{ exact_avg('f.' ~ d) }} as avg_{{ d }},
         count(f.{{ d }}) as n_{{ d }}
         {%- endfor %}
     from {{ fact }} f
     group by f.district_id, f.term_key, f.term_id, f.{{ level[1] }}
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
+{%- endmacro %}
+
+
+{#- Mean rounded to 2 decimals, summed as DECIMAL: a float sum depends on the (parallel) order of
+    its terms, and a mean that lands on x.xx5 would round differently from run to run. -#}
+{% macro exact_avg(expr) -%}
+    cast(round(avg(cast({{ expr }} as decimal(18, 4))), 2) as double)
 {%- endmacro %}
