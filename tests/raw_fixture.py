@@ -14,63 +14,22 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-import yaml
+from transforms.contracts import META_COLUMNS, all_tables
+from transforms.loader import ensure_raw_schema
 
 REPO = Path(__file__).resolve().parents[1]
-CONTRACTS = REPO / "transforms" / "contracts.yaml"
 DBT_DIR = REPO / "dbt_project"
-
-TYPES = {
-    "string": "VARCHAR",
-    "integer": "BIGINT",
-    "number": "DOUBLE",
-    "boolean": "BOOLEAN",
-    "date": "DATE",
-    "timestamp": "TIMESTAMP",
-}
-META_COLUMNS = [
-    ("_partition_day", "DATE"),
-    ("_source_file", "VARCHAR"),
-    ("_row_number", "BIGINT"),
-    ("_extra", "VARCHAR"),
-    ("_loaded_at", "TIMESTAMP"),
-]
-OPS_TABLES = {
-    "quarantine": [
-        ("source", "VARCHAR"), ("table_name", "VARCHAR"), ("partition_day", "DATE"),
-        ("source_file", "VARCHAR"), ("row_number", "BIGINT"), ("rule", "VARCHAR"),
-        ("column_name", "VARCHAR"), ("offending_value", "VARCHAR"), ("failed_rules", "VARCHAR"),
-        ("row_data", "JSON"), ("quarantined_at", "TIMESTAMP"),
-    ],
-    "file_manifest": [
-        ("source", "VARCHAR"), ("partition_day", "DATE"), ("table_name", "VARCHAR"),
-        ("path", "VARCHAR"), ("sha256", "VARCHAR"), ("bytes", "BIGINT"), ("rows_read", "BIGINT"),
-        ("rows_loaded", "BIGINT"), ("rows_quarantined", "BIGINT"), ("status", "VARCHAR"),
-        ("error", "VARCHAR"), ("loaded_at", "TIMESTAMP"),
-    ],
-}
-
 
 def raw_tables() -> dict[str, list[tuple[str, str]]]:
     """'roster__orgs' -> [(column, duckdb type), ...] from the contract, metadata columns last."""
-    spec = yaml.safe_load(CONTRACTS.read_text(encoding="utf-8"))
-    out: dict[str, list[tuple[str, str]]] = {}
-    for sname, sdef in spec["sources"].items():
-        for tname, tdef in sdef["tables"].items():
-            cols = [
-                (f"{c['name']}_hash", "VARCHAR") if c.get("pii") else (c["name"], TYPES[c["type"]])
-                for c in tdef["columns"]
-            ]
-            out[f"{sname}__{tname}"] = cols + META_COLUMNS
-    return out
+    return {t.raw_table.split(".", 1)[1]: [(c.stored_name, c.duckdb_type) for c in t.columns] + META_COLUMNS
+            for t in all_tables()}
 
 
 def create_raw_schema(con) -> None:
-    """Create every raw table of the contract (empty) plus raw.quarantine and raw.file_manifest."""
-    con.execute("CREATE SCHEMA IF NOT EXISTS raw")
-    for table, cols in {**raw_tables(), **OPS_TABLES}.items():
-        col_sql = ", ".join(f'"{c}" {t}' for c, t in cols)
-        con.execute(f"CREATE TABLE IF NOT EXISTS raw.{table} ({col_sql})")
+    """Every raw table of the contract (empty) plus raw.quarantine and raw.file_manifest, exactly as
+    the loader creates them."""
+    ensure_raw_schema(con)
 
 
 def insert(con, table: str, day: str, rows: Iterable[Mapping[str, Any]]) -> int:
