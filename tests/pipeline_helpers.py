@@ -37,6 +37,13 @@ def materialize_day(data_dir: Path, day: str, instance: dg.DagsterInstance | Non
                           instance=instance or dg.DagsterInstance.ephemeral(), raise_on_error=False, **kw)
 
 
+def materialize_range(data_dir: Path, first: str, last: str, **kw):
+    """One run over a window of days, as a UI backfill with the single-run policy launches it."""
+    tags = {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last}
+    return dg.materialize(all_assets(), resources=resources(data_dir), instance=dg.DagsterInstance.ephemeral(),
+                          raise_on_error=False, tags=tags, **kw)
+
+
 def table_fingerprints(db: Path, schemas=("raw", "staging", "intermediate", "marts")) -> dict[str, tuple[int, str]]:
     """Row count and an order-independent checksum of every table (load-time columns excluded)."""
     out = {}

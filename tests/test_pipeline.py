@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from tests.pipeline_helpers import make_demo, materialize_day, table_fingerprints
+from tests.pipeline_helpers import make_demo, materialize_day, materialize_range, table_fingerprints
 
 
 def test_two_days_then_rerun_first_day_is_idempotent(tmp_path, monkeypatch):
@@ -38,8 +38,8 @@ def test_demo_warehouse_has_no_clear_personal_data_and_plausible_marts(tmp_path,
 
     data = tmp_path / "data"
     monkeypatch.setenv("WUDU_DATA_DIR", str(data))
-    make_demo(data, days=3)
-    result = materialize_day(data, "2026-09-07")
+    make_demo(data, days=5)
+    result = materialize_range(data, "2026-09-07", "2026-09-11")
     assert result.success
     with open(data / "landing" / "roster" / "2026-09-07" / "users.csv", encoding="utf-8") as fh:
         users = list(csv.DictReader(fh))
@@ -52,7 +52,7 @@ def test_demo_warehouse_has_no_clear_personal_data_and_plausible_marts(tmp_path,
     with duckdb.connect(str(data / "warehouse" / "wudu.duckdb"), read_only=True) as con:
         con.execute("CREATE TEMP TABLE secrets AS SELECT unnest(?::VARCHAR[]) AS s", [secrets])
         cols = con.execute("SELECT table_schema, table_name, column_name FROM information_schema.columns "
-                           "WHERE data_type = 'VARCHAR' AND table_schema <> 'temp'").fetchall()
+                           "WHERE data_type = 'VARCHAR' AND table_catalog <> 'temp'").fetchall()
         assert len(cols) > 100
         leaks = []
         for schema, table, col in cols:
