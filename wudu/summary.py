@@ -42,7 +42,7 @@ def print_summary(root: Path, results, first: str, last: str, elapsed: float) ->
     print(f"\n== wudu run {first}..{last}: {status} in {elapsed:.1f}s ({len(results)} Dagster run(s): "
           f"{', '.join(r.run_id[:8] for r in results)}) ==")
     c = run_counts(results)
-    print(f"assets materialised: {c['assets_materialized']} · checks passed: {c['checks_passed']} · "
+    print(f"asset partitions materialised: {c['assets_materialized']} · checks passed: {c['checks_passed']} · "
           f"checks failed: {c['checks_failed']} (dbt tests and GX suites; WARN-level failures do not stop a run)")
     if not p.published_db.exists():
         print(f"no published warehouse at {p.published_db}")
