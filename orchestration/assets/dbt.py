@@ -26,13 +26,8 @@ dbt_project.prepare_if_dev()
 
 
 class WuduDbtTranslator(DagsterDbtTranslator):
-    """Sources are the raw tables the raw assets write (raw/<source>/<table>); groups by layer and
-    source: staging_<source>, intermediate, marts."""
-
-    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
-        if dbt_resource_props.get("resource_type") == "source":
-            return dg.AssetKey(["raw", dbt_resource_props["source_name"], dbt_resource_props["name"]])
-        return super().get_asset_key(dbt_resource_props)
+    """Groups by layer and source: staging_<source>, intermediate, marts. (Sources map to the raw
+    tables' keys, raw/<source>/<table>, through meta.dagster.asset_key in _sources.yml.)"""
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         fqn = dbt_resource_props.get("fqn", [])
