@@ -33,9 +33,6 @@ class Paths:
     def gx_docs(self) -> Path:
         return self.data_dir / "gx_docs"
 
-    def landing_day(self, source: str, day: str) -> Path:
-        return self.landing / source / day
-
 
 def data_dir() -> Path:
     return Path(os.environ.get("WUDU_DATA_DIR", "./data")).resolve()
