@@ -87,6 +87,11 @@ def test_rerun_is_idempotent_and_redelivered_files_are_not_double_counted(con, l
     rep = load_source_day(con, landing, "platform", nxt)
     assert {f.status for f in rep.files} == {"duplicate"}
     assert counts() == first
+    # ... and so is a copy under another name within the same delivery
+    shutil.copy(landing / "platform" / DAY / "lesson_sessions.csv", landing / "platform" / DAY / "lesson_sessions_resent.csv")
+    rep = load_source_day(con, landing, "platform", DAY)
+    assert sorted(f.status for f in rep.files if f.table == "lesson_sessions") == ["duplicate", "loaded"]
+    assert counts() == first
 
 
 def test_personal_data_never_stored_in_the_clear(con, landing):

@@ -259,7 +259,7 @@ def load_source_day(con: duckdb.DuckDBPyConnection, landing: Path, source: str, 
                 refs = _ref_tables(con, table, day)
                 for path, display in files:
                     k = len(report.files)
-                    res = _load_file(con, table, source, day, path, display, refs, k)
+                    res = _load_file(con, table, source, day, path, display, refs, k, report.files)
                     report.files.append(res)
                     if res.status == "loaded":
                         prepared.append((table, res, k))
@@ -296,15 +296,17 @@ def _drop_work_tables(con) -> None:
         con.execute(f"DROP TABLE IF EXISTS {name}")
 
 
-def _load_file(con, table: Table, source: str, day: str, path: Path, display: str, refs, k: int) -> FileResult:
+def _load_file(con, table: Table, source: str, day: str, path: Path, display: str, refs, k: int,
+               earlier: list[FileResult]) -> FileResult:
     started = time.monotonic()
     res = FileResult(table.name, display, sha256_of(path), path.stat().st_size, "loaded")
     if not table.snapshot:
+        # the same bytes loaded on another day, or already in this delivery under another name
         prior = con.execute(
             "SELECT path, partition_day FROM raw.file_manifest WHERE sha256 = ? AND status = 'loaded' "
             "AND NOT (source = ? AND partition_day = ?) LIMIT 1",  # this day's own rows are being replaced
             [res.sha256, source, day],
-        ).fetchone()
+        ).fetchone() or next(((f.path, day) for f in earlier if f.sha256 == res.sha256 and f.status == "loaded"), None)
         if prior:
             res.status, res.error = "duplicate", f"same bytes as {prior[0]} (day {prior[1]}): not counted twice"
             return res
