@@ -6,7 +6,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from wudu.settings import paths
+from transforms.settings import paths
 
 MARTS = {
     "fct_teacher_five_degree_term": "teacher_id, school_id, urban_rural, main_subject, problem_precision, "
