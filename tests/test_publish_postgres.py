@@ -126,3 +126,37 @@ def test_a_reader_during_republish_sees_the_old_or_the_new_schema_never_a_mix(tm
     assert not errors, errors[:3]
     assert set(seen) <= {(1, 1, 300_000), (2, 2, 300_000)}, set(seen)
     assert seen[0][0] == 1 and seen[-1][0] == 2 and len(seen) > 5
+
+
+def test_cli_and_dagster_publish_to_postgres_and_skip_when_unset(tmp_path, pg_url, monkeypatch):
+    import dagster as dg
+
+    from tests.pipeline_helpers import all_assets, resources
+    from wudu.cli import main
+
+    data = tmp_path / "data"
+    small_build(data / "warehouse" / "build" / "wudu_build.duckdb", marker=3, rows=10)
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dh"))
+    assert main(["publish", "--data-dir", str(data)]) == 0
+    plain_url = sa.make_url(pg_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    assert main(["publish", "--data-dir", str(data), "--to", plain_url]) == 0
+    pg = sa.create_engine(pg_url, poolclass=sa.pool.NullPool)
+    with pg.connect() as c:
+        assert c.execute(sa.text("SELECT max(version) FROM marts.fct_a")).scalar() == 3
+
+    small_build(data / "warehouse" / "build" / "wudu_build.duckdb", marker=4, rows=10)
+    selection = dg.AssetSelection.assets("published_warehouse", "postgres_warehouse")
+
+    def run():
+        result = dg.materialize(all_assets(), selection=selection, partition_key="2026-09-07",
+                                resources=resources(data), instance=dg.DagsterInstance.ephemeral())
+        return {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+
+    monkeypatch.delenv("WUDU_PG_URL", raising=False)
+    assert run() == {"published_warehouse"}  # skipped without a URL
+    with pg.connect() as c:
+        assert c.execute(sa.text("SELECT max(version) FROM marts.fct_a")).scalar() == 3
+    monkeypatch.setenv("WUDU_PG_URL", pg_url)
+    assert run() == {"published_warehouse", "postgres_warehouse"}
+    with pg.connect() as c:
+        assert c.execute(sa.text("SELECT max(version) FROM marts.fct_a")).scalar() == 4
