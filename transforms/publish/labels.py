@@ -25,11 +25,11 @@ def has_chinese(text: str | None) -> bool:
     return bool(text and _CJK.search(text))
 
 
-def chinese_name(description: str | None) -> str | None:
-    """The Chinese name a description starts with (the part before ` · ` or `:`), if it has one."""
-    if not description:
+def chinese_name(description: str | None, separators: str = r" · ") -> str | None:
+    """The Chinese name a description starts with (the part before ` · `), if it has one."""
+    if not description or not re.search(separators, description):
         return None
-    head = re.split(r" · |:|：", description.strip(), maxsplit=1)[0].strip()
+    head = re.split(separators, description.strip(), maxsplit=1)[0].strip().rstrip("。.")
     return head if has_chinese(head) and len(head) <= 40 else None
 
 
@@ -46,7 +46,8 @@ class TableLabel:
 
     @property
     def zh_name(self) -> str | None:
-        return chinese_name(self.description)
+        # a model's description may also start `五度评教: …`
+        return chinese_name(self.description, r" · |:|：")
 
 
 def load_labels(manifest: Path | None = None) -> dict[tuple[str, str], TableLabel]:
