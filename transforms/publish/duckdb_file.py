@@ -92,6 +92,7 @@ def _write(con: duckdb.DuckDBPyConnection, build: Path, tmp: Path, manifest: Pat
         "SELECT schema_name, view_name FROM duckdb_views() WHERE database_name = 'build' AND NOT internal "
         f"AND schema_name IN ({', '.join(_lit(s) for s in PUBLISHED_SCHEMAS)}) ORDER BY 1, 2").fetchall()
     con.execute("USE pub")  # unqualified names below (views, comments) resolve in the new file
+    con.execute("BEGIN")  # one commit for the hundreds of statements below
     tables, views, unlabelled = {}, [], []
     for schema in PUBLISHED_SCHEMAS:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {_q(schema)}")
@@ -115,6 +116,7 @@ def _write(con: duckdb.DuckDBPyConnection, build: Path, tmp: Path, manifest: Pat
                 unlabelled.append(f"{schema}.{table}.{col}")
         if schema == "marts":
             views.append(_zh_view(con, label, table, columns))
+    con.execute("COMMIT")
     con.execute("USE memory")
     con.execute("DETACH pub")
     return PublishReport(tmp, 0, 0.0, tables, views, unlabelled)
