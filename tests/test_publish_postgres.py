@@ -78,6 +78,12 @@ def test_postgres_copy_equals_the_duckdb_file_and_analysts_cannot_write(demo_war
         views = {r[0] for r in duck.execute("SELECT view_name FROM duckdb_views() WHERE schema_name = 'marts_zh'").fetchall()}
         assert views and {r[0] for r in c.execute(sa.text(
             "SELECT table_name FROM information_schema.views WHERE table_schema = 'marts_zh'")).fetchall()} == views
+        view_comments = duck.execute("SELECT table_name, column_name, comment FROM duckdb_columns() "
+                                     "WHERE schema_name = 'marts_zh' ORDER BY 1, 2").fetchall()
+        assert sorted(tuple(r) for r in c.execute(sa.text(
+            "SELECT k.relname, a.attname, col_description(a.attrelid, a.attnum) FROM pg_attribute a "
+            "JOIN pg_class k ON k.oid = a.attrelid JOIN pg_namespace n ON n.oid = k.relnamespace "
+            "WHERE n.nspname = 'marts_zh' AND a.attnum > 0"))) == sorted(view_comments)
         mart = "fct_teacher_five_degree_term"
         assert c.execute(sa.text(f"SELECT count(*) FROM marts.{mart}")).scalar() > 0
 

@@ -126,10 +126,15 @@ def _zh_view(con: duckdb.DuckDBPyConnection, label, table: str, columns: list[st
     """A view of a mart with Chinese column names, for BI tools; it reads the mart, no copy."""
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {ZH_SCHEMA}")
     name = zh_view_name(label, table)
-    cols = ", ".join(f"{_q(c)} AS {_q(zh)}" for c, zh in zh_view_columns(label, columns))
-    con.execute(f"CREATE VIEW {ZH_SCHEMA}.{_q(name)} AS SELECT {cols} FROM marts.{_q(table)}")
+    pairs = zh_view_columns(label, columns)
+    cols = ", ".join(f"{_q(c)} AS {_q(zh)}" for c, zh in pairs)
+    view = f"{ZH_SCHEMA}.{_q(name)}"
+    con.execute(f"CREATE VIEW {view} AS SELECT {cols} FROM marts.{_q(table)}")
     if label and label.description:
-        con.execute(f"COMMENT ON VIEW {ZH_SCHEMA}.{_q(name)} IS {_lit(label.description)}")
+        con.execute(f"COMMENT ON VIEW {view} IS {_lit(label.description)}")
+    for c, zh in pairs:  # the view's columns carry the mart column's comment too
+        if label and label.columns.get(c):
+            con.execute(f"COMMENT ON COLUMN {view}.{_q(zh)} IS {_lit(label.columns[c])}")
     return f"{ZH_SCHEMA}.{name}"
 
 

@@ -97,6 +97,9 @@ def _copy_views(duck: duckdb.DuckDBPyConnection, pg) -> list[str]:
         cur.execute(f"CREATE VIEW {_q(ZH_SCHEMA + STAGING_SUFFIX)}.{_q(view)} AS {body}")
         if comment:
             cur.execute(f"COMMENT ON VIEW {_q(ZH_SCHEMA + STAGING_SUFFIX)}.{_q(view)} IS {_lit(comment)}")
+        for col, text in duck.execute("SELECT column_name, comment FROM duckdb_columns() WHERE schema_name = ? "
+                                      "AND table_name = ? AND comment IS NOT NULL", [ZH_SCHEMA, view]).fetchall():
+            cur.execute(f"COMMENT ON COLUMN {_q(ZH_SCHEMA + STAGING_SUFFIX)}.{_q(view)}.{_q(col)} IS {_lit(text)}")
         out.append(f"{ZH_SCHEMA}.{view}")
     return out
 
