@@ -65,3 +65,14 @@ def test_the_check_catches_a_backward_read():
         "core/dims/dim_x.sql reads core/events/fct_e.sql",
         "training/marts/fct_t.sql reads five_degree/marts/fct_x.sql",
     ]
+
+
+def test_every_mart_and_seed_column_is_labelled_chinese_first(manifest):
+    """Column descriptions of schema marts and the seeds become the database comments analysts
+    read: `中文名 · English meaning, unit`. Fix: write the Chinese name first in the model's YAML."""
+    import re
+    label = re.compile(r"^[\u4e00-\u9fff][^·\n]{0,20} · \S")
+    bad = [f"{n['name']}.{c}" for n in manifest["nodes"].values() if n["package_name"] == "wudu"
+           and (n["resource_type"] == "seed" or (n["resource_type"] == "model" and n["config"]["schema"] == "marts"))
+           for c, v in n["columns"].items() if not label.match(v.get("description", ""))]
+    assert bad == []
