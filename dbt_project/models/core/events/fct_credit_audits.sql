@@ -1,23 +1,13 @@
 -- One row per credit audit decision (学分审核). Incremental by day (= audit_date).
 with src as (
-    select *
-    from {{ ref('stg_training__credit_audits') }}
-    where {{ in_window('partition_day') }}
-    qualify row_number() over (
-        partition by audit_id, partition_day
-        order by loaded_at desc, source_row_number desc
-    ) = 1
+    {{ window_rows('stg_training__credit_audits', ['audit_id']) }}
+),
+with_teacher as (
+    {{ with_teacher_version('src') }}
 ),
 joined as (
-    select
-        a.*,
-        coalesce(t.district_id, {{ default_district() }}) as district_id,
-        t.teacher_key,
-        t.teacher_version_key,
-        p.project_key
-    from src a
-    left join {{ ref('dim_teacher') }} t
-        on t.teacher_id = a.teacher_id and {{ valid_version('t', 'a.partition_day') }}
+    select a.*, p.project_key
+    from with_teacher a
     left join {{ ref('dim_training_project') }} p on p.project_id = a.project_id
 )
 select

@@ -2,13 +2,7 @@
 -- day): a run replaces exactly the days of its window. Teacher attributes are those of the
 -- teacher version valid on the lesson's day.
 with src as (
-    select *
-    from {{ ref('stg_platform__lesson_sessions') }}
-    where {{ in_window('partition_day') }}
-    qualify row_number() over (
-        partition by session_id, partition_day
-        order by loaded_at desc, source_row_number desc
-    ) = 1
+    {{ window_rows('stg_platform__lesson_sessions', ['session_id']) }}
 ),
 joined as (
     select

@@ -1,23 +1,10 @@
 -- One row per lesson observation (听评课) and rubric indicator, score 1-5 and 0-100.
 -- Incremental by day (= observed_on). Teacher version valid on the observation day.
 with src as (
-    select *
-    from {{ ref('stg_platform__observations') }}
-    where {{ in_window('partition_day') }}
-    qualify row_number() over (
-        partition by observation_id, indicator_code, partition_day
-        order by loaded_at desc, source_row_number desc
-    ) = 1
+    {{ window_rows('stg_platform__observations', ['observation_id', 'indicator_code']) }}
 ),
 joined as (
-    select
-        o.*,
-        coalesce(t.district_id, {{ default_district() }}) as district_id,
-        t.teacher_key,
-        t.teacher_version_key
-    from src o
-    left join {{ ref('dim_teacher') }} t
-        on t.teacher_id = o.teacher_id and {{ valid_version('t', 'o.partition_day') }}
+    {{ with_teacher_version('src') }}
 )
 select
     {{ wudu_key('district_id', 'observation_id', 'indicator_code') }} as observation_score_key,

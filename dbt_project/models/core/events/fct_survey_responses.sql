@@ -2,13 +2,7 @@
 -- (= submitted_at's day). The respondent teacher is optional (anonymous surveys); the district
 -- is the project's.
 with src as (
-    select *
-    from {{ ref('stg_training__survey_responses') }}
-    where {{ in_window('partition_day') }}
-    qualify row_number() over (
-        partition by response_id, item_code, partition_day
-        order by loaded_at desc, source_row_number desc
-    ) = 1
+    {{ window_rows('stg_training__survey_responses', ['response_id', 'item_code']) }}
 ),
 joined as (
     select

@@ -1,24 +1,14 @@
 -- One row per training sign-in (签到). Incremental by day (= signin_date). Teacher version valid
 -- on the sign-in day; the district is the teacher's.
 with src as (
-    select *
-    from {{ ref('stg_training__signins') }}
-    where {{ in_window('partition_day') }}
-    qualify row_number() over (
-        partition by signin_id, partition_day
-        order by loaded_at desc, source_row_number desc
-    ) = 1
+    {{ window_rows('stg_training__signins', ['signin_id']) }}
+),
+with_teacher as (
+    {{ with_teacher_version('src') }}
 ),
 joined as (
-    select
-        s.*,
-        coalesce(t.district_id, {{ default_district() }}) as district_id,
-        t.teacher_key,
-        t.teacher_version_key,
-        p.project_key
-    from src s
-    left join {{ ref('dim_teacher') }} t
-        on t.teacher_id = s.teacher_id and {{ valid_version('t', 's.partition_day') }}
+    select s.*, p.project_key
+    from with_teacher s
     left join {{ ref('dim_training_project') }} p on p.project_id = s.project_id
 )
 select

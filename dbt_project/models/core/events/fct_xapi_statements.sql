@@ -2,13 +2,7 @@
 -- by day. The free-text response is not copied (it may name people): only has_response.
 -- school_id is the statement's school, else its class's school, else the actor's school.
 with src as (
-    select *
-    from {{ ref('stg_platform__xapi_statements') }}
-    where {{ in_window('partition_day') }}
-    qualify row_number() over (
-        partition by statement_id, partition_day
-        order by loaded_at desc, source_row_number desc
-    ) = 1
+    {{ window_rows('stg_platform__xapi_statements', ['statement_id']) }}
 ),
 resolved as (
     select
