@@ -8,9 +8,6 @@ with v as (
             rows between unbounded preceding and unbounded following
         ) as home_district_id
     from {{ ref('int_teacher_versions') }}
-),
-bands as (
-    select * from {{ ref('birth_year_bands') }}
 )
 select
     {{ wudu_key('v.home_district_id', 'v.teacher_id', 'v.valid_from') }} as teacher_version_key,
@@ -33,4 +30,4 @@ select
     v.is_last_version,
     v.valid_to = date '9999-12-31' as is_current
 from v
-left join bands b on v.birth_year between b.birth_year_min and b.birth_year_max
+left join {{ ref('birth_year_bands') }} b on v.birth_year between b.birth_year_min and b.birth_year_max

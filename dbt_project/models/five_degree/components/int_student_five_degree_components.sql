@@ -2,16 +2,7 @@
 -- Every component is 0-100 or NULL without evidence; a dimension's raw score is the mean of its
 -- non-NULL components; evidence_<dimension> counts the items behind it. Minimum evidence,
 -- weights and bands are applied in fct_student_five_degree_term.
-with date_term as (
-    select * from {{ ref('int_date_term') }}
-),
-scope as (
-    select * from {{ ref('int_term_scope') }}
-),
-profile as (
-    select * from {{ ref('int_student_term_profile') }}
-),
-params as (
+with params as (
     select
         {{ param('answers_per_lesson_target') }} as answers_target,
         {{ param('self_study_minutes_per_day_target') }} as self_study_target,
@@ -20,7 +11,7 @@ params as (
 statements as (
     select x.*, dt.term_key
     from {{ ref('fct_xapi_statements') }} x
-    join date_term dt on dt.district_id = x.district_id and dt.date_day = x.day
+    join {{ ref('int_date_term') }} dt on dt.district_id = x.district_id and dt.date_day = x.day
 ),
 spans as (
     select * from {{ ref('int_enrollment_spans') }} where role = 'student'
@@ -30,7 +21,7 @@ spans as (
 class_sessions as (
     select e.user_id as student_id, dt.term_key, s.session_id
     from {{ ref('fct_lesson_sessions') }} s
-    join date_term dt on dt.district_id = s.district_id and dt.date_day = s.day
+    join {{ ref('int_date_term') }} dt on dt.district_id = s.district_id and dt.date_day = s.day
     join spans e on e.class_id = s.class_id and s.day between e.valid_from and e.valid_to
     group by all
 ),
@@ -83,8 +74,8 @@ homework as (
     from homework_universe hu
     left join {{ ref('int_homework_assignments') }} a on a.homework_id = hu.homework_id
     left join first_submissions fs on fs.student_id = hu.student_id and fs.homework_id = hu.homework_id
-    join profile pr on pr.student_id = hu.student_id
-    join date_term dt
+    join {{ ref('int_student_term_profile') }} pr on pr.student_id = hu.student_id
+    join {{ ref('int_date_term') }} dt
         on dt.district_id = pr.district_id
         and dt.term_key = pr.term_key
         and dt.date_day = coalesce(a.assigned_day, fs.first_submitted_day)
@@ -119,7 +110,7 @@ scored as (
         pr.district_id,
         coalesce(s1.standard_scaled, s2.standard_scaled, s3.standard_scaled, s4.standard_scaled) as standard_scaled
     from statements x
-    join profile pr on pr.student_id = x.actor_id and pr.term_key = x.term_key
+    join {{ ref('int_student_term_profile') }} pr on pr.student_id = x.actor_id and pr.term_key = x.term_key
     left join standards s1 on s1.grade = cast(pr.grade as varchar) and s1.subject = x.subject
     left join standards s2 on s2.grade = cast(pr.grade as varchar) and s2.subject = '*'
     left join standards s3 on s3.grade = '*' and s3.subject = x.subject
@@ -147,7 +138,7 @@ halves as (
         avg(case when sc.day < t.scope_midpoint_date then sc.score_scaled end) as early_mean,
         avg(case when sc.day >= t.scope_midpoint_date then sc.score_scaled end) as late_mean
     from scored sc
-    join scope t on t.term_key = sc.term_key
+    join {{ ref('int_term_scope') }} t on t.term_key = sc.term_key
     group by all
     having count(case when sc.day < t.scope_midpoint_date then 1 end) > 0
        and count(case when sc.day >= t.scope_midpoint_date then 1 end) > 0
@@ -183,7 +174,7 @@ homework_days as (
         h.submitted_day,
         sum(case when h.is_written then coalesce(h.duration_seconds, 0) else 0 end) / 60.0 as written_minutes
     from {{ ref('int_homework_submissions') }} h
-    join date_term dt on dt.district_id = h.district_id and dt.date_day = h.submitted_day
+    join {{ ref('int_date_term') }} dt on dt.district_id = h.district_id and dt.date_day = h.submitted_day
     group by all
 ),
 workload as (
@@ -194,7 +185,7 @@ workload as (
         avg(d.written_minutes) as avg_daily_written_minutes,
         min(l.max_written_minutes_per_day) as limit_minutes
     from homework_days d
-    join profile pr on pr.student_id = d.student_id and pr.term_key = d.term_key
+    join {{ ref('int_student_term_profile') }} pr on pr.student_id = d.student_id and pr.term_key = d.term_key
     join {{ ref('homework_limits') }} l on pr.grade between l.grade_min and l.grade_max
     group by d.student_id, d.term_key
 ),
@@ -222,8 +213,8 @@ joined as (
         coalesce(w.n_homework_days, 0) as n_homework_days,
         w.avg_daily_written_minutes,
         w.limit_minutes
-    from profile pr
-    join scope sc on sc.term_key = pr.term_key
+    from {{ ref('int_student_term_profile') }} pr
+    join {{ ref('int_term_scope') }} sc on sc.term_key = pr.term_key
     left join participation pa on pa.student_id = pr.student_id and pa.term_key = pr.term_key
     left join on_time ot on ot.student_id = pr.student_id and ot.term_key = pr.term_key
     left join self_study ss on ss.student_id = pr.student_id and ss.term_key = pr.term_key

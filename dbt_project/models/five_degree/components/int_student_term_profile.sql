@@ -1,16 +1,10 @@
 -- One row per student and term in scope: the student's grade and school from the student version
 -- valid at the end of the term's scope, and the homeroom class enrolled then. The universe is every
 -- student on the roster during the term plus any student with statements in the term.
-with scope as (
-    select * from {{ ref('int_term_scope') }}
-),
-versions as (
-    select * from {{ ref('int_student_versions') }}
-),
-on_roster as (
+with on_roster as (
     select distinct v.student_id, s.term_key
-    from versions v
-    join scope s
+    from {{ ref('int_student_versions') }} v
+    join {{ ref('int_term_scope') }} s
         on s.district_id = v.district_id
         and v.valid_from <= s.scope_end
         and v.valid_to >= s.start_date
@@ -36,8 +30,8 @@ profile as (
         v.grade,
         v.grades
     from universe u
-    join scope s on s.term_key = u.term_key
-    join versions v on v.student_id = u.student_id and {{ valid_version('v', 's.scope_end') }}
+    join {{ ref('int_term_scope') }} s on s.term_key = u.term_key
+    join {{ ref('int_student_versions') }} v on v.student_id = u.student_id and {{ valid_version('v', 's.scope_end') }}
 ),
 homeroom as (
     select p.student_id, p.term_key, e.class_id

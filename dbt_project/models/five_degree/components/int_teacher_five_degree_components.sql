@@ -2,13 +2,7 @@
 -- Every component is 0-100 or NULL when it has no evidence; a dimension's raw score is the mean
 -- of its non-NULL components; evidence_<dimension> counts the items behind it.
 -- Minimum evidence, weights and bands are applied in fct_teacher_five_degree_term.
-with date_term as (
-    select * from {{ ref('int_date_term') }}
-),
-scope as (
-    select * from {{ ref('int_term_scope') }}
-),
-params as (
+with params as (
     select
         {{ param('question_band_low') }} as band_low,
         {{ param('question_band_high') }} as band_high,
@@ -20,7 +14,7 @@ params as (
 sessions as (
     select s.*, dt.term_key
     from {{ ref('fct_lesson_sessions') }} s
-    join date_term dt on dt.district_id = s.district_id and dt.date_day = s.day
+    join {{ ref('int_date_term') }} dt on dt.district_id = s.district_id and dt.date_day = s.day
     where s.teacher_key is not null
 ),
 session_agg as (
@@ -40,7 +34,7 @@ rubric as (
     select o.teacher_key, dt.term_key, r.dimension, avg(o.score_100) as rubric_score, count(*) as n_items
     from {{ ref('fct_observation_scores') }} o
     join {{ ref('rubric_indicators') }} r on r.indicator_code = o.indicator_code
-    join date_term dt on dt.district_id = o.district_id and dt.date_day = o.day
+    join {{ ref('int_date_term') }} dt on dt.district_id = o.district_id and dt.date_day = o.day
     where o.teacher_key is not null
     group by o.teacher_key, dt.term_key, r.dimension
 ),
@@ -89,7 +83,7 @@ question_agg as (
 uploads as (
     select x.actor_teacher_key as teacher_key, x.actor_id as uploader_id, dt.term_key, x.object_id as resource_id
     from {{ ref('fct_xapi_statements') }} x
-    join date_term dt on dt.district_id = x.district_id and dt.date_day = x.day
+    join {{ ref('int_date_term') }} dt on dt.district_id = x.district_id and dt.date_day = x.day
     where x.verb = 'uploaded' and x.actor_teacher_key is not null
     group by all
 ),
@@ -116,7 +110,7 @@ feedback as (
         count(*) as n_submissions,
         count(case when h.is_feedback_in_window then 1 end) as n_feedback_in_window
     from {{ ref('int_homework_submissions') }} h
-    join date_term dt on dt.district_id = h.district_id and dt.date_day = h.submitted_day
+    join {{ ref('int_date_term') }} dt on dt.district_id = h.district_id and dt.date_day = h.submitted_day
     where h.teacher_key is not null and not h.is_pending
     group by h.teacher_key, dt.term_key
 ),
@@ -127,7 +121,7 @@ assigned as (
         count(distinct a.homework_id) as n_assignments,
         count(distinct case when a.is_layered then a.homework_id end) as n_layered_assignments
     from {{ ref('int_homework_assignments') }} a
-    join date_term dt on dt.district_id = a.district_id and dt.date_day = a.assigned_day
+    join {{ ref('int_date_term') }} dt on dt.district_id = a.district_id and dt.date_day = a.assigned_day
     where a.teacher_key is not null
     group by a.teacher_key, dt.term_key
 ),
@@ -165,7 +159,7 @@ joined as (
         coalesce(a.n_assignments, 0) as n_assignments,
         coalesce(a.n_layered_assignments, 0) as n_layered_assignments
     from keys k
-    join scope sc on sc.term_key = k.term_key
+    join {{ ref('int_term_scope') }} sc on sc.term_key = k.term_key
     left join session_agg s on s.teacher_key = k.teacher_key and s.term_key = k.term_key
     left join rubric_wide r on r.teacher_key = k.teacher_key and r.term_key = k.term_key
     left join question_agg q on q.teacher_key = k.teacher_key and q.term_key = k.term_key

@@ -2,16 +2,7 @@
 -- 五度评学: one row per student per term in scope (universe: int_student_term_profile). Grade,
 -- school and class are the student's at the end of the term's scope. A dimension without enough
 -- evidence is NULL. No personal data.
-with components as (
-    select * from {{ ref('int_student_five_degree_components') }}
-),
-profile as (
-    select * from {{ ref('int_student_term_profile') }}
-),
-scope as (
-    select * from {{ ref('int_term_scope') }}
-),
-weights as (
+with weights as (
     {{ five_degree_weight_pivot('student', dims) }}
 ),
 scored as (
@@ -30,9 +21,9 @@ scored as (
         cls.class_key,
         st.student_key,
         {{ five_degree_dimension_scores('student', dims) }}
-    from profile p
-    join scope s on s.term_key = p.term_key
-    left join components c on c.student_id = p.student_id and c.term_key = p.term_key
+    from {{ ref('int_student_term_profile') }} p
+    join {{ ref('int_term_scope') }} s on s.term_key = p.term_key
+    left join {{ ref('int_student_five_degree_components') }} c on c.student_id = p.student_id and c.term_key = p.term_key
     left join {{ ref('dim_school') }} sch on sch.school_id = p.school_id
     left join {{ ref('dim_class') }} cls on cls.class_id = p.class_id
     left join {{ ref('dim_student') }} st on st.student_id = p.student_id

@@ -2,24 +2,15 @@
 -- 五度评教: one row per teacher per term in scope. Universe: every teacher on the roster during the
 -- term plus any teacher with evidence. School, title etc. are the teacher version valid at the end
 -- of the term's scope. A dimension without enough evidence is NULL.
-with scope as (
-    select * from {{ ref('int_term_scope') }}
-),
-components as (
-    select * from {{ ref('int_teacher_five_degree_components') }}
-),
-versions as (
-    select * from {{ ref('dim_teacher') }}
-),
-universe as (
+with universe as (
     select distinct v.teacher_key, s.term_key
-    from versions v
-    join scope s
+    from {{ ref('dim_teacher') }} v
+    join {{ ref('int_term_scope') }} s
         on s.district_id = v.district_id
         and v.valid_from <= s.scope_end
         and v.valid_to >= s.start_date
     union
-    select teacher_key, term_key from components
+    select teacher_key, term_key from {{ ref('int_teacher_five_degree_components') }} components
 ),
 profile as (
     select
@@ -34,8 +25,8 @@ profile as (
         v.title,
         v.backbone_level
     from universe u
-    join scope s on s.term_key = u.term_key
-    join versions v on v.teacher_key = u.teacher_key and {{ valid_version('v', 's.scope_end') }}
+    join {{ ref('int_term_scope') }} s on s.term_key = u.term_key
+    join {{ ref('dim_teacher') }} v on v.teacher_key = u.teacher_key and {{ valid_version('v', 's.scope_end') }}
 ),
 subject_counts as (
     select s.teacher_key, dt.term_key, s.subject, count(*) as n
@@ -67,7 +58,7 @@ scored as (
         coalesce(ss.subject, cs.subject) as main_subject,
         {{ five_degree_dimension_scores('teacher', dims) }}
     from profile p
-    left join components c on c.teacher_key = p.teacher_key and c.term_key = p.term_key
+    left join {{ ref('int_teacher_five_degree_components') }} c on c.teacher_key = p.teacher_key and c.term_key = p.term_key
     left join {{ ref('dim_school') }} sch on sch.school_key = p.school_key
     left join session_subject ss on ss.teacher_key = p.teacher_key and ss.term_key = p.term_key
     left join class_subject cs on cs.teacher_id = p.teacher_id

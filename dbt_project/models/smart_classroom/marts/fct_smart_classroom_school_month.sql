@@ -3,12 +3,9 @@
 -- monthly lesson target / subjects in scope) and 课时达标率 (lesson hours / smart classrooms x
 -- target hours), targets from seeds/smart_classroom_targets.csv prorated to the school days of the
 -- month inside the data window; devices per 100 teachers / students; resources up/downloaded.
-with horizon as (
-    select * from {{ ref('int_data_horizon') }}
-),
-months as (
+with months as (
     select h.district_id, cast(m.generate_series as date) as month_start, h.first_day, h.last_day
-    from horizon h,
+    from {{ ref('int_data_horizon') }} h,
         generate_series(cast(date_trunc('month', h.first_day) as date), cast(date_trunc('month', h.last_day) as date), interval 1 month) as m
 ),
 month_days as (
@@ -21,15 +18,12 @@ month_days as (
     join {{ ref('dim_date') }} d on d.month_start = m.month_start
     group by all
 ),
-schools as (
-    select * from {{ ref('dim_school') }}
-),
 targets as (
     select
         s.school_key,
         coalesce(t1.min_lessons_per_subject_month, t2.min_lessons_per_subject_month) as min_lessons_per_subject_month,
         coalesce(t1.target_hours_per_classroom_month, t2.target_hours_per_classroom_month) as target_hours_per_classroom_month
-    from schools s
+    from {{ ref('dim_school') }} s
     left join {{ ref('smart_classroom_targets') }} t1 on t1.stage = s.stage
     left join {{ ref('smart_classroom_targets') }} t2 on t2.stage = '*'
 ),
@@ -78,7 +72,7 @@ subject_grid as (
         md.month_start,
         o.subject,
         t.min_lessons_per_subject_month * md.school_days_in_scope / nullif(md.school_days_in_month, 0) as lesson_target
-    from schools s
+    from {{ ref('dim_school') }} s
     join month_days md on md.district_id = s.district_id
     join targets t on t.school_key = s.school_key
     join subjects_all o on o.school_key = s.school_key
@@ -116,7 +110,7 @@ grid as (
         md.school_days_in_scope,
         t.min_lessons_per_subject_month,
         t.target_hours_per_classroom_month
-    from schools s
+    from {{ ref('dim_school') }} s
     join month_days md on md.district_id = s.district_id
     join targets t on t.school_key = s.school_key
     where s.is_current
@@ -152,7 +146,7 @@ select
     coalesce(r.resources_uploaded, 0) as resources_uploaded,
     coalesce(r.resources_downloaded, 0) as resources_downloaded
 from grid g
-join schools sch on sch.school_key = g.school_key
+join {{ ref('dim_school') }} sch on sch.school_key = g.school_key
 left join lesson_month lm on lm.school_key = g.school_key and lm.month_start = g.month_start
 left join teachers_month tm on tm.school_key = g.school_key and tm.month_start = g.month_start
 left join subjects_in_scope si on si.school_key = g.school_key and si.month_start = g.month_start

@@ -1,20 +1,14 @@
 -- Five-year continuing-education cycle (seeds/training_cycles.csv, 360 学时) per teacher: recognised
 -- 学时 and 学分 so far, progress, and whether the teacher is on track for the elapsed share of the
 -- cycle. As of the district's last data day. One row per teacher (durable key) per started cycle.
-with horizon as (
-    select * from {{ ref('int_data_horizon') }}
-),
-cycles as (
+with cycles as (
     select c.*, h.district_id, least(c.end_date, h.last_day) as as_of_day
     from {{ ref('training_cycles') }} c
-    join horizon h on c.start_date <= h.last_day
-),
-versions as (
-    select * from {{ ref('dim_teacher') }}
+    join {{ ref('int_data_horizon') }} h on c.start_date <= h.last_day
 ),
 universe as (
     select distinct v.teacher_key, c.cycle_id, c.district_id
-    from versions v
+    from {{ ref('dim_teacher') }} v
     join cycles c on c.district_id = v.district_id and v.valid_from <= c.as_of_day and v.valid_to >= c.start_date
 ),
 credits as (
@@ -28,13 +22,13 @@ keys as (
     union
     select r.teacher_key, c.cycle_id, c.district_id
     from credits r join cycles c on c.cycle_id = r.cycle_id
-    join versions v on v.teacher_key = r.teacher_key and v.district_id = c.district_id
+    join {{ ref('dim_teacher') }} v on v.teacher_key = r.teacher_key and v.district_id = c.district_id
 ),
 profile as (
     select k.*, c.start_date, c.end_date, c.required_hours, c.as_of_day, v.teacher_id, v.teacher_version_key, v.school_key
     from keys k
     join cycles c on c.cycle_id = k.cycle_id and c.district_id = k.district_id
-    join versions v on v.teacher_key = k.teacher_key and {{ valid_version('v', 'c.as_of_day') }}
+    join {{ ref('dim_teacher') }} v on v.teacher_key = k.teacher_key and {{ valid_version('v', 'c.as_of_day') }}
 ),
 measured as (
     select

@@ -1,19 +1,10 @@
 -- 研训 per teacher per term in scope: signed-in 学时, projects attended and completed, approved and
 -- recognised (capped) 学时 and 学分. Universe: teachers on the roster during the term plus any
 -- teacher with training records in it; no records is a real 0.
-with scope as (
-    select * from {{ ref('int_term_scope') }}
-),
-date_term as (
-    select * from {{ ref('int_date_term') }}
-),
-versions as (
-    select * from {{ ref('dim_teacher') }}
-),
-signins as (
+with signins as (
     select s.teacher_key, dt.term_key, count(distinct s.day) as signin_days, sum(s.hours) as signin_hours
     from {{ ref('fct_training_signins') }} s
-    join date_term dt on dt.district_id = s.district_id and dt.date_day = s.day
+    join {{ ref('int_date_term') }} dt on dt.district_id = s.district_id and dt.date_day = s.day
     where s.teacher_key is not null
     group by all
 ),
@@ -25,7 +16,7 @@ projects as (
         count(case when a.is_completed then 1 end) as projects_completed,
         avg(a.attendance_pct) as avg_attendance_pct
     from {{ ref('int_teacher_project_attendance') }} a
-    join date_term dt on dt.district_id = a.district_id and dt.date_day = a.first_day
+    join {{ ref('int_date_term') }} dt on dt.district_id = a.district_id and dt.date_day = a.first_day
     group by all
 ),
 audits as (
@@ -36,7 +27,7 @@ audits as (
         count(case when a.result = '不通过' then 1 end) as audits_rejected,
         sum(case when a.is_approved then a.approved_hours else 0 end) as approved_hours
     from {{ ref('fct_credit_audits') }} a
-    join date_term dt on dt.district_id = a.district_id and dt.date_day = a.day
+    join {{ ref('int_date_term') }} dt on dt.district_id = a.district_id and dt.date_day = a.day
     where a.teacher_key is not null
     group by all
 ),
@@ -48,13 +39,13 @@ recognised as (
         sum(r.recognised_credits) as recognised_credits,
         sum(r.audited_credits) as audited_credits
     from {{ ref('int_credit_recognition') }} r
-    join date_term dt on dt.district_id = r.district_id and dt.date_day = r.audit_date
+    join {{ ref('int_date_term') }} dt on dt.district_id = r.district_id and dt.date_day = r.audit_date
     group by all
 ),
 universe as (
     select distinct v.teacher_key, s.term_key
-    from versions v
-    join scope s on s.district_id = v.district_id and v.valid_from <= s.scope_end and v.valid_to >= s.start_date
+    from {{ ref('dim_teacher') }} v
+    join {{ ref('int_term_scope') }} s on s.district_id = v.district_id and v.valid_from <= s.scope_end and v.valid_to >= s.start_date
     union select teacher_key, term_key from signins
     union select teacher_key, term_key from projects
     union select teacher_key, term_key from audits
@@ -62,8 +53,8 @@ universe as (
 profile as (
     select u.teacher_key, u.term_key, s.district_id, s.term_id, v.teacher_id, v.teacher_version_key, v.school_key
     from universe u
-    join scope s on s.term_key = u.term_key
-    join versions v on v.teacher_key = u.teacher_key and {{ valid_version('v', 's.scope_end') }}
+    join {{ ref('int_term_scope') }} s on s.term_key = u.term_key
+    join {{ ref('dim_teacher') }} v on v.teacher_key = u.teacher_key and {{ valid_version('v', 's.scope_end') }}
 )
 select
     {{ wudu_key('p.district_id', 'p.teacher_id', 'p.term_id') }} as teacher_term_key,

@@ -1,10 +1,7 @@
 -- One row per training project: participants (人数), trainee-visits (人次 = distinct teacher-days),
 -- activity days, 学时, rural share of participants, completion, satisfaction and outputs.
 -- A participant's school (城镇/乡村) is the one of the teacher version on their first sign-in day.
-with projects as (
-    select * from {{ ref('dim_training_project') }}
-),
-signins as (
+with signins as (
     select * from {{ ref('fct_training_signins') }} where teacher_key is not null
 ),
 visits as (
@@ -81,7 +78,7 @@ select
     coalesce(au.approved_hours, 0) as approved_hours,
     case when v.participants > 0 then 1.0 * p.outputs / v.participants end as outputs_per_participant,
     case when v.participants > 0 then p.budget_yuan / v.participants end as budget_per_participant
-from projects p
+from {{ ref('dim_training_project') }} p
 left join visits v on v.project_id = p.project_id
 left join participants pa on pa.project_id = p.project_id
 left join survey su on su.project_id = p.project_id
