@@ -138,8 +138,7 @@ joined as (
         k.teacher_key,
         k.term_key,
         sc.school_weeks_in_scope,
-        coalesce(s.n_sessions, 0) as n_sessions,
-        coalesce(s.n_interaction_sessions, 0) as n_interaction_sessions,
+        {{ zero_if_missing('s', ['n_sessions', 'n_interaction_sessions']) }},
         s.avg_response_share,
         s.avg_group_minutes,
         s.avg_digital_tools,
@@ -149,15 +148,10 @@ joined as (
         r.rubric_{{ d }},
         coalesce(r.n_rubric_{{ d }}, 0) as n_rubric_{{ d }},
         {%- endfor %}
-        coalesce(q.n_questions, 0) as n_questions,
-        coalesce(q.n_questions_in_band, 0) as n_questions_in_band,
-        coalesce(u.n_uploads, 0) as n_uploads,
-        coalesce(u.n_uploads_downloaded, 0) as n_uploads_downloaded,
-        coalesce(u.n_downloads_by_others, 0) as n_downloads_by_others,
-        coalesce(f.n_submissions, 0) as n_submissions,
-        coalesce(f.n_feedback_in_window, 0) as n_feedback_in_window,
-        coalesce(a.n_assignments, 0) as n_assignments,
-        coalesce(a.n_layered_assignments, 0) as n_layered_assignments
+        {{ zero_if_missing('q', ['n_questions', 'n_questions_in_band']) }},
+        {{ zero_if_missing('u', ['n_uploads', 'n_uploads_downloaded', 'n_downloads_by_others']) }},
+        {{ zero_if_missing('f', ['n_submissions', 'n_feedback_in_window']) }},
+        {{ zero_if_missing('a', ['n_assignments', 'n_layered_assignments']) }}
     from keys k
     join {{ ref('int_term_scope') }} sc on sc.term_key = k.term_key
     left join session_agg s on s.teacher_key = k.teacher_key and s.term_key = k.term_key

@@ -125,12 +125,10 @@ select
     g.urban_rural,
     g.school_days_in_month,
     g.school_days_in_scope,
-    coalesce(lm.smart_lessons, 0) as smart_lessons,
-    coalesce(lm.smart_lesson_hours, 0) as smart_lesson_hours,
+    {{ zero_if_missing('lm', ['smart_lessons', 'smart_lesson_hours']) }},
     coalesce(tm.teachers_teaching, 0) as teachers_teaching,
     coalesce(lm.subjects_taught, 0) as subjects_taught,
-    coalesce(si.subjects_in_scope, 0) as subjects_in_scope,
-    coalesce(si.subjects_meeting_target, 0) as subjects_meeting_target,
+    {{ zero_if_missing('si', ['subjects_in_scope', 'subjects_meeting_target']) }},
     {{ pct('si.subjects_meeting_target', 'si.subjects_in_scope') }} as subject_attainment_pct,
     g.smart_classrooms,
     g.smart_classrooms * g.target_hours_per_classroom_month * g.school_days_in_scope / nullif(g.school_days_in_month, 0)
@@ -143,8 +141,7 @@ select
     sch.student_devices,
     sch.teacher_devices_per_100_teachers,
     sch.student_devices_per_100_students,
-    coalesce(r.resources_uploaded, 0) as resources_uploaded,
-    coalesce(r.resources_downloaded, 0) as resources_downloaded
+    {{ zero_if_missing('r', ['resources_uploaded', 'resources_downloaded']) }}
 from grid g
 join {{ ref('dim_school') }} sch on sch.school_key = g.school_key
 left join lesson_month lm on lm.school_key = g.school_key and lm.month_start = g.month_start

@@ -33,8 +33,7 @@ profile as (
 measured as (
     select
         p.*,
-        coalesce(cr.recognised_hours, 0) as recognised_hours,
-        coalesce(cr.recognised_credits, 0) as recognised_credits,
+        {{ zero_if_missing('cr', ['recognised_hours', 'recognised_credits']) }},
         1.0 * (date_diff('day', p.start_date, p.as_of_day) + 1) / (date_diff('day', p.start_date, p.end_date) + 1) as elapsed_share
     from profile p
     left join credits cr on cr.teacher_key = p.teacher_key and cr.cycle_id = p.cycle_id

@@ -65,18 +65,13 @@ select
     p.teacher_version_key,
     p.teacher_id,
     p.school_key,
-    coalesce(si.signin_days, 0) as signin_days,
-    coalesce(si.signin_hours, 0) as signin_hours,
-    coalesce(pr.projects_attended, 0) as projects_attended,
-    coalesce(pr.projects_completed, 0) as projects_completed,
+    {{ zero_if_missing('si', ['signin_days', 'signin_hours']) }},
+    {{ zero_if_missing('pr', ['projects_attended', 'projects_completed']) }},
     {{ pct('pr.projects_completed', 'pr.projects_attended') }} as completion_pct,
     pr.avg_attendance_pct,
     coalesce(au.approved_hours, 0) as approved_hours,
-    coalesce(re.recognised_hours, 0) as recognised_hours,
-    coalesce(re.recognised_credits, 0) as recognised_credits,
-    coalesce(re.audited_credits, 0) as audited_credits,
-    coalesce(au.audits_pending, 0) as audits_pending,
-    coalesce(au.audits_rejected, 0) as audits_rejected
+    {{ zero_if_missing('re', ['recognised_hours', 'recognised_credits', 'audited_credits']) }},
+    {{ zero_if_missing('au', ['audits_pending', 'audits_rejected']) }}
 from profile p
 left join signins si on si.teacher_key = p.teacher_key and si.term_key = p.term_key
 left join projects pr on pr.teacher_key = p.teacher_key and pr.term_key = p.term_key
