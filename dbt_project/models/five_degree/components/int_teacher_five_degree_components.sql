@@ -42,7 +42,7 @@ rubric_wide as (
     select
         teacher_key,
         term_key
-        {%- for d in ['problem_precision', 'context_authenticity', 'activity_interaction', 'digital_effectiveness', 'assessment_targeting'] %},
+        {%- for d in teacher_dims() %},
         max(case when dimension = '{{ d }}' then rubric_score end) as rubric_{{ d }},
         coalesce(max(case when dimension = '{{ d }}' then n_items end), 0) as n_rubric_{{ d }}
         {%- endfor %}
@@ -144,7 +144,7 @@ joined as (
         s.avg_digital_tools,
         case when sc.school_weeks_in_scope > 0 and s.n_sessions > 0
              then s.n_sessions / sc.school_weeks_in_scope end as smart_lessons_per_week,
-        {%- for d in ['problem_precision', 'context_authenticity', 'activity_interaction', 'digital_effectiveness', 'assessment_targeting'] %}
+        {%- for d in teacher_dims() %}
         r.rubric_{{ d }},
         coalesce(r.n_rubric_{{ d }}, 0) as n_rubric_{{ d }},
         {%- endfor %}
