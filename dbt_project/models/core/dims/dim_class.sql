@@ -26,10 +26,10 @@ resolved as (
     left join {{ ref('int_orgs') }} o on o.org_id = c.school_id
 )
 select
-    {{ wudu_key('c.district_id', 'c.class_id') }} as class_key,
+    {{ key('class_key', 'c') }} as class_key,
     c.class_id,
     c.district_id,
-    {{ wudu_key('c.district_id', 'c.school_id') }} as school_key,
+    {{ key('school_key', 'c') }} as school_key,
     c.school_id,
     c.class_title,
     c.class_code,

@@ -13,10 +13,10 @@ students as (
     group by school_id
 )
 select
-    {{ wudu_key('o.district_id', 'o.org_id') }} as school_key,
+    {{ key('school_key', 'o', school_id='o.org_id') }} as school_key,
     o.org_id as school_id,
     o.district_id,
-    {{ wudu_key('o.district_id') }} as district_key,
+    {{ key('district_key', 'o') }} as district_key,
     o.org_name as school_name,
     o.org_code as school_code,
     o.urban_rural,

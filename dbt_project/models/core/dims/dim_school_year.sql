@@ -19,7 +19,7 @@ all_years as (
     select district_id, school_year from term_years
 )
 select
-    {{ wudu_key('a.district_id', 'a.school_year') }} as school_year_key,
+    {{ key('school_year_key', 'a') }} as school_year_key,
     a.district_id,
     a.school_year,
     coalesce(y.title, cast(a.school_year - 1 as varchar) || '-' || cast(a.school_year as varchar) || '学年') as school_year_title,

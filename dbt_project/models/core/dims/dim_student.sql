@@ -20,12 +20,12 @@ homeroom as (
     ) = 1
 )
 select
-    {{ wudu_key('v.district_id', 'v.student_id') }} as student_key,
+    {{ key('student_key', 'v') }} as student_key,
     v.student_id,
     v.district_id,
-    {{ wudu_key('v.district_id', 'v.school_id') }} as school_key,
+    {{ key('school_key', 'v') }} as school_key,
     v.school_id,
-    case when h.class_id is not null then {{ wudu_key('v.district_id', 'h.class_id') }} end as class_key,
+    case when h.class_id is not null then {{ key('class_key', 'v', class_id='h.class_id') }} end as class_key,
     h.class_id,
     v.grades,
     v.grade,

@@ -10,11 +10,11 @@ with v as (
     from {{ ref('int_teacher_versions') }}
 )
 select
-    {{ wudu_key('v.home_district_id', 'v.teacher_id', 'v.valid_from') }} as teacher_version_key,
-    {{ wudu_key('v.home_district_id', 'v.teacher_id') }} as teacher_key,
+    {{ key('teacher_version_key', 'v', district_id='v.home_district_id') }} as teacher_version_key,
+    {{ key('teacher_key', 'v', district_id='v.home_district_id') }} as teacher_key,
     v.teacher_id,
     v.district_id,
-    {{ wudu_key('v.district_id', 'v.school_id') }} as school_key,
+    {{ key('school_key', 'v') }} as school_key,
     v.school_id,
     v.title,
     v.backbone_level,

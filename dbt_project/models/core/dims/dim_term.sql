@@ -14,7 +14,7 @@ districts as (
     select district_id from {{ ref('dim_district') }}
 )
 select
-    {{ wudu_key('d.district_id', 't.academic_session_id') }} as term_key,
+    {{ key('term_key', 't', district_id='d.district_id', term_id='t.academic_session_id') }} as term_key,
     d.district_id,
     t.academic_session_id as term_id,
     t.title as term_title,
@@ -26,7 +26,7 @@ select
     (select count(*) from {{ ref('dim_date') }} dd
      where dd.date_day between t.start_date and t.end_date and dd.is_school_day) as school_days,
     t.school_year,
-    {{ wudu_key('d.district_id', 't.school_year') }} as school_year_key,
+    {{ key('school_year_key', 't', district_id='d.district_id') }} as school_year_key,
     coalesce(y.title, cast(t.school_year - 1 as varchar) || '-' || cast(t.school_year as varchar) || '学年') as school_year_title
 from terms t
 cross join districts d

@@ -9,7 +9,7 @@ resolved as (
     left join {{ ref('int_orgs') }} o on o.org_id = p.base_school_id
 )
 select
-    {{ wudu_key('district_id', 'project_id') }} as project_key,
+    {{ key('project_key') }} as project_key,
     project_id,
     district_id,
     project_name,
@@ -17,7 +17,7 @@ select
     project_type,
     coalesce(is_package, false) as is_package,
     base_school_id,
-    case when base_school_id is not null then {{ wudu_key('district_id', 'base_school_id') }} end as base_school_key,
+    case when base_school_id is not null then {{ key('school_key', school_id='base_school_id') }} end as base_school_key,
     subject,
     planned_hours,
     start_date,

@@ -11,7 +11,7 @@ joined as (
     left join {{ ref('dim_training_project') }} p on p.project_id = a.project_id
 )
 select
-    {{ wudu_key('district_id', 'audit_id') }} as audit_key,
+    {{ key('audit_key') }} as audit_key,
     district_id,
     partition_day as day,
     audit_date,

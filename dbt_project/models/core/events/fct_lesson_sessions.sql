@@ -19,7 +19,7 @@ joined as (
         on t.teacher_id = s.teacher_id and {{ valid_version('t', 's.partition_day') }}
 )
 select
-    {{ wudu_key('district_id', 'session_id') }} as session_key,
+    {{ key('session_key') }} as session_key,
     district_id,
     partition_day as day,
     session_id,

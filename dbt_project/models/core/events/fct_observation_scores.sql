@@ -7,7 +7,7 @@ joined as (
     {{ with_teacher_version('src') }}
 )
 select
-    {{ wudu_key('district_id', 'observation_id', 'indicator_code') }} as observation_score_key,
+    {{ key('observation_score_key') }} as observation_score_key,
     district_id,
     partition_day as day,
     observed_on,

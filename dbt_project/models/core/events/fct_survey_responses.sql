@@ -17,7 +17,7 @@ joined as (
         on t.teacher_id = r.teacher_id and {{ valid_version('t', 'r.partition_day') }}
 )
 select
-    {{ wudu_key('district_id', 'response_id', 'item_code') }} as survey_answer_key,
+    {{ key('survey_answer_key') }} as survey_answer_key,
     district_id,
     partition_day as day,
     submitted_at,

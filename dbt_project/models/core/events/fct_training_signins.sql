@@ -12,7 +12,7 @@ joined as (
     left join {{ ref('dim_training_project') }} p on p.project_id = s.project_id
 )
 select
-    {{ wudu_key('district_id', 'signin_id') }} as signin_key,
+    {{ key('signin_key') }} as signin_key,
     district_id,
     partition_day as day,
     signin_date,

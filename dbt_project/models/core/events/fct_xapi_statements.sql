@@ -31,7 +31,7 @@ joined as (
         on r.actor_role = 'student' and st.student_id = r.actor_id
 )
 select
-    {{ wudu_key('district_id', 'statement_id') }} as statement_key,
+    {{ key('statement_key') }} as statement_key,
     district_id,
     partition_day as day,
     occurred_at,

@@ -37,7 +37,7 @@ final as (
     left join weights w on w.district_id = s.district_id
 )
 select
-    {{ wudu_key('district_id', 'student_id', 'term_id') }} as student_term_key,
+    {{ key('student_term_key') }} as student_term_key,
     district_id,
     term_key,
     term_id,

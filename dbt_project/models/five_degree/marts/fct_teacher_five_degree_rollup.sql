@@ -23,7 +23,7 @@ rolled as (
     ], 'teacher_id') }}
 )
 select
-    {{ wudu_key('district_id', 'term_id', 'rollup_level', 'rollup_value') }} as rollup_key,
+    {{ key('rollup_key') }} as rollup_key,
     *,
     {{ five_degree_band('avg_overall_score') }} as band_of_average
 from rolled

@@ -72,7 +72,7 @@ final as (
     left join weights w on w.district_id = s.district_id
 )
 select
-    {{ wudu_key('district_id', 'teacher_id', 'term_id') }} as teacher_term_key,
+    {{ key('teacher_term_key') }} as teacher_term_key,
     district_id,
     term_key,
     term_id,

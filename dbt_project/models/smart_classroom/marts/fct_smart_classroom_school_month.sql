@@ -116,7 +116,7 @@ grid as (
     where s.is_current
 )
 select
-    {{ wudu_key('g.district_id', 'g.school_id', 'g.month_start') }} as school_month_key,
+    {{ key('school_month_key', 'g') }} as school_month_key,
     g.district_id,
     g.school_key,
     g.school_id,

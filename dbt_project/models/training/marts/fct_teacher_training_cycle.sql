@@ -39,7 +39,7 @@ measured as (
     left join credits cr on cr.teacher_key = p.teacher_key and cr.cycle_id = p.cycle_id
 )
 select
-    {{ wudu_key('district_id', 'teacher_id', 'cycle_id') }} as teacher_cycle_key,
+    {{ key('teacher_cycle_key') }} as teacher_cycle_key,
     district_id,
     cycle_id,
     start_date as cycle_start,

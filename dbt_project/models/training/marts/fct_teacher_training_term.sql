@@ -57,7 +57,7 @@ profile as (
     join {{ ref('dim_teacher') }} v on v.teacher_key = u.teacher_key and {{ valid_version('v', 's.scope_end') }}
 )
 select
-    {{ wudu_key('p.district_id', 'p.teacher_id', 'p.term_id') }} as teacher_term_key,
+    {{ key('teacher_term_key', 'p') }} as teacher_term_key,
     p.district_id,
     p.term_key,
     p.term_id,

@@ -20,7 +20,7 @@ totals as (
     select project_id, count(*) as total from participants group by project_id
 )
 select
-    {{ wudu_key('p.district_id', 'p.project_id', 'b.band_label') }} as project_age_band_key,
+    {{ key('project_age_band_key', 'p', band_label='b.band_label') }} as project_age_band_key,
     p.district_id,
     p.project_key,
     p.project_id,
