@@ -33,7 +33,8 @@ def wudu_dbt_project() -> DbtProject:
 
 
 class WuduDbtTranslator(DagsterDbtTranslator):
-    """Groups by layer and source: staging_<source>, intermediate, marts. (Sources map to the raw
+    """Groups: staging_<source>, else the model's top folder, which is its layer or subject area (core,
+    five_degree, training, smart_classroom, ops; dbt_project/models/). (Sources map to the raw
     tables' keys, raw/<source>/<table>, through meta.dagster.asset_key in _sources.yml.)"""
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
