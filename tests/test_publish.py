@@ -127,3 +127,15 @@ def test_temp_files_of_a_killed_publisher_are_removed_by_the_next_publish(tmp_pa
     finally:
         alive.kill()
         alive.wait()
+
+
+def test_every_published_model_and_seed_is_named_in_chinese_first():
+    """The table comments and the Chinese views' names come from the model/seed descriptions
+    (`中文名 · meaning`). Fix: write the Chinese name first in the model's YAML description."""
+    from transforms.publish.labels import load_labels
+
+    labels = load_labels()
+    assert len(labels) > 30
+    assert [f"{s}.{t}" for (s, t), label in labels.items() if not label.zh_name] == []
+    marts = [label.zh_name for (s, _), label in labels.items() if s == "marts"]
+    assert len(set(marts)) == len(marts), "two marts share a Chinese name"

@@ -115,17 +115,17 @@ def _write(con: duckdb.DuckDBPyConnection, build: Path, tmp: Path, manifest: Pat
             else:
                 unlabelled.append(f"{schema}.{table}.{col}")
         if schema == "marts":
-            views.append(_zh_view(con, label, table, columns))
+            views.append(_zh_view(con, label, table, columns, taken={v.split(".", 1)[1] for v in views}))
     con.execute("COMMIT")
     con.execute("USE memory")
     con.execute("DETACH pub")
     return PublishReport(tmp, 0, 0.0, tables, views, unlabelled)
 
 
-def _zh_view(con: duckdb.DuckDBPyConnection, label, table: str, columns: list[str]) -> str:
+def _zh_view(con: duckdb.DuckDBPyConnection, label, table: str, columns: list[str], taken: set[str]) -> str:
     """A view of a mart with Chinese column names, for BI tools; it reads the mart, no copy."""
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {ZH_SCHEMA}")
-    name = zh_view_name(label, table)
+    name = zh_view_name(label, table, taken)
     pairs = zh_view_columns(label, columns)
     cols = ", ".join(f"{_q(c)} AS {_q(zh)}" for c, zh in pairs)
     view = f"{ZH_SCHEMA}.{_q(name)}"

@@ -30,7 +30,8 @@ def chinese_name(description: str | None, separators: str = r" · ") -> str | No
     if not description or not re.search(separators, description):
         return None
     head = re.split(separators, description.strip(), maxsplit=1)[0].strip().rstrip("。.")
-    return head if has_chinese(head) and len(head) <= 40 else None
+    # a name, not a sentence: Chinese, short, no English words
+    return head if has_chinese(head) and len(head) <= 40 and not re.search(r"[A-Za-z]", head) else None
 
 
 def _clean(text: str | None) -> str:
@@ -46,8 +47,7 @@ class TableLabel:
 
     @property
     def zh_name(self) -> str | None:
-        # a model's description may also start `五度评教: …`
-        return chinese_name(self.description, r" · |:|：")
+        return chinese_name(self.description)
 
 
 def load_labels(manifest: Path | None = None) -> dict[tuple[str, str], TableLabel]:
@@ -78,6 +78,10 @@ def zh_view_columns(label: TableLabel | None, columns: list[str]) -> list[tuple[
     return [(c, c if not zh else zh if counts[zh] == 1 else f"{zh}({c})") for c, zh in names]
 
 
-def zh_view_name(label: TableLabel | None, table: str) -> str:
+def zh_view_name(label: TableLabel | None, table: str, taken: set[str] = frozenset()) -> str:
+    """The Chinese view's name: the table's Chinese name (`教师五度评教学期得分`), else — or if two marts
+    share it — with the table name appended."""
     zh = label.zh_name if label else None
-    return f"{zh}_{table}" if zh else table
+    if not zh:
+        return table
+    return zh if zh not in taken else f"{zh}_{table}"
