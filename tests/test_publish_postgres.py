@@ -166,3 +166,19 @@ def test_cli_and_dagster_publish_to_postgres_and_skip_when_unset(tmp_path, pg_ur
     assert run() == {"published_warehouse", "postgres_warehouse"}
     with pg.connect() as c:
         assert c.execute(sa.text("SELECT max(version) FROM marts.fct_a")).scalar() == 4
+
+
+def test_a_failed_postgres_publish_leaves_the_live_schemas_and_no_staging(tmp_path, pg_url):
+    good = publish_duckdb(small_build(tmp_path / "g" / "build.duckdb", marker=5, rows=10),
+                          tmp_path / "pg" / "wudu.duckdb").path
+    publish_postgres(good, pg_url)
+    bad_build = small_build(tmp_path / "b" / "build.duckdb", marker=6, rows=10)
+    with duckdb.connect(str(bad_build)) as con:  # PostgreSQL text cannot hold a NUL byte: COPY fails mid-way
+        con.execute("CREATE TABLE marts.fct_z AS SELECT 'a' || chr(0) || 'b' AS v")
+    bad = publish_duckdb(bad_build, tmp_path / "pb" / "wudu.duckdb").path
+    with pytest.raises(Exception, match="0x00|NUL"):
+        publish_postgres(bad, pg_url)
+    pg = sa.create_engine(pg_url, poolclass=sa.pool.NullPool)
+    with pg.connect() as c:
+        assert c.execute(sa.text("SELECT max(version) FROM marts.fct_a")).scalar() == 5
+        assert c.execute(sa.text("SELECT count(*) FROM pg_namespace WHERE nspname LIKE '%\\_\\_%'")).scalar() == 0

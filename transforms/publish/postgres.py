@@ -145,9 +145,21 @@ def publish_postgres(published_db: Path, url: str, analyst_role: str = ANALYST_R
                 cur = pg.cursor()
                 for s in schemas:
                     cur.execute(f"DROP SCHEMA IF EXISTS {_q(s + OLD_SUFFIX)} CASCADE")
+    except Exception:
+        _drop_staging(engine, schemas)  # the live schemas are untouched; leave nothing half-written behind
+        raise
     finally:
         engine.dispose()
     return PostgresReport(engine.url.render_as_string(hide_password=True), time.monotonic() - started, tables, views)
+
+
+def _drop_staging(engine: sa.Engine, schemas: list[str]) -> None:
+    try:
+        with engine.begin() as conn:
+            for s in schemas:
+                conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {_q(s + STAGING_SUFFIX)} CASCADE")
+    except Exception:  # noqa: BLE001 — the original error is the one to report
+        pass
 
 
 def _schema_exists(cur, schema: str) -> bool:
