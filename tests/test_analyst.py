@@ -2,7 +2,6 @@
 warehouse and touch nothing else (files, other databases, settings)."""
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 import pytest
 import sqlalchemy as sa
@@ -63,4 +62,3 @@ def test_analyst_connections_cannot_touch_files_or_other_databases(data, tmp_pat
     assert not (tmp_path / "out.csv").exists() and not (tmp_path / "other.duckdb").exists()
     with connect(data) as con:  # and it still reads the warehouse
         assert con.execute("SELECT count(*) FROM marts.fct_a").fetchone()[0] == 1000
-    assert isinstance(duckdb.__version__, str)
