@@ -139,3 +139,13 @@ def test_every_published_model_and_seed_is_named_in_chinese_first():
     assert [f"{s}.{t}" for (s, t), label in labels.items() if not label.zh_name] == []
     marts = [label.zh_name for (s, _), label in labels.items() if s == "marts"]
     assert len(set(marts)) == len(marts), "two marts share a Chinese name"
+
+
+def test_wudu_publish_reports_the_cause_and_exits_non_zero(tmp_path, monkeypatch, capsys):
+    from wudu.cli import main
+
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dh"))
+    assert main(["publish", "--data-dir", str(tmp_path / "data")]) == 1  # no build file yet
+    err = capsys.readouterr().err
+    assert err.startswith("wudu publish: IO Error") and "does not exist" in err.split("—")[0], err
+    assert list((tmp_path / "data" / "warehouse").iterdir()) == []

@@ -90,9 +90,13 @@ def cmd_publish(args: argparse.Namespace) -> int:
         print(f"published {len(report.tables)} tables and {len(report.views)} Chinese views to {report.url} "
               f"in {report.seconds:.1f}s (read-only role: {args.analyst_role})")
         return 0
-    from transforms.publish.duckdb_file import publish_duckdb
+    from transforms.publish.duckdb_file import PublishError, publish_duckdb
 
-    report = publish_duckdb(p.build_db, p.published_db)
+    try:
+        report = publish_duckdb(p.build_db, p.published_db)
+    except PublishError as exc:
+        print(f"wudu publish: {exc}", file=sys.stderr)  # the root cause first, e.g. "No space left on device"
+        return 1
     print(f"published {report.path} ({report.bytes:,} bytes, {len(report.tables)} tables) in {report.seconds:.1f}s")
     if report.unlabelled:
         print(f"warning: {len(report.unlabelled)} tables/columns have no description in the dbt YAML: "
