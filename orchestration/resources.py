@@ -12,6 +12,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from transforms.publish.duckdb_file import PublishReport, publish_duckdb
 from transforms.settings import Paths
 
 LOCK_RETRIES = 8
@@ -65,17 +66,25 @@ class WarehouseResource(dg.ConfigurableResource):
         finally:
             con.close()
 
-    def publish(self) -> Path:
-        """Copy the build warehouse to the analysts' file atomically: readers holding the old file
-        keep a consistent view; new readers see the new one; nobody sees a half-built state."""
+    def publish(self) -> PublishReport:
+        """Publish the analyst-facing warehouse (marts and seeds, labelled) from the build file,
+        atomically: readers holding the old file keep a consistent view; new readers see the new one."""
         with self.connect() as con:
             con.execute("CHECKPOINT")
-        target = self.paths.published_db
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        shutil.copyfile(self.paths.build_db, tmp)
-        os.chmod(tmp, 0o444)  # analysts cannot write, whatever client they use
-        os.replace(tmp, target)
-        return target
+        return publish_duckdb(self.paths.build_db, self.paths.published_db)
+
+
+class PostgresTargetResource(dg.ConfigurableResource):
+    """The optional PostgreSQL publish target for BI tools. The URL (with its password) is read from
+    the environment variable named here when the step runs, so it never shows in run config; unset =
+    the step is skipped."""
+
+    url_env: str = "WUDU_PG_URL"
+    analyst_role: str = "wudu_analyst"
+
+    @property
+    def url(self) -> str | None:
+        return os.environ.get(self.url_env) or None
 
 
 def dbt_executable() -> str:

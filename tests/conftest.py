@@ -32,3 +32,23 @@ def pytest_collection_modifyitems(session, config, items):
     """The fast tier (tests/unit: no warehouse, no Dagster run) runs first, so a broken rule fails in
     seconds; the integration tests follow in their usual order."""
     items.sort(key=lambda item: 0 if "/tests/unit/" in str(item.fspath) else 1)
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory):
+    """The tiny demo district, two days, materialised once per session through Dagster: the data dir
+    (its published analysts' file and build file). Tests must only read it."""
+    from tests.pipeline_helpers import make_demo, materialize_range
+
+    data = tmp_path_factory.mktemp("demo") / "data"
+    make_demo(data, days=2)
+    old = os.environ.get("WUDU_DATA_DIR")
+    os.environ["WUDU_DATA_DIR"] = str(data)
+    try:
+        assert materialize_range(data, "2026-09-07", "2026-09-08").success
+    finally:
+        if old is None:
+            os.environ.pop("WUDU_DATA_DIR")
+        else:
+            os.environ["WUDU_DATA_DIR"] = old
+    return data

@@ -96,8 +96,8 @@ def test_analysts_read_consistently_while_the_warehouse_refreshes(tmp_path, monk
         try:
             with connect(data) as con:  # held open for the whole refresh
                 while not stop.is_set():
-                    seen.append(con.execute(
-                        "SELECT count(*), count(DISTINCT partition_day) FROM raw.file_manifest").fetchone())
+                    seen.append(con.execute("SELECT count(*), count(DISTINCT partition_day) "
+                                            "FROM marts.fct_data_quality_daily").fetchone())
                     time.sleep(0.05)
         except Exception as exc:  # noqa: BLE001
             errors.append(exc)
@@ -112,7 +112,7 @@ def test_analysts_read_consistently_while_the_warehouse_refreshes(tmp_path, monk
     assert not errors, errors
     assert len(set(seen)) == 1 and seen[0][1] == 1, "an open analyst connection keeps its consistent snapshot"
     with connect(data) as con:
-        assert con.execute("SELECT count(DISTINCT partition_day) FROM raw.file_manifest").fetchone()[0] == 2
+        assert con.execute("SELECT count(DISTINCT partition_day) FROM marts.fct_data_quality_daily").fetchone()[0] == 2
         with pytest.raises(duckdb.Error):
             con.execute("CREATE TABLE marts.x AS SELECT 1")
     import pandas as pd

@@ -27,8 +27,10 @@ def test_two_days_then_rerun_first_day_is_idempotent(tmp_path, monkeypatch):
     published = data / "warehouse" / "wudu.duckdb"
     with duckdb.connect(str(published), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM marts.fct_teacher_five_degree_term").fetchone()[0] > 0
-        days = con.execute("SELECT count(DISTINCT partition_day) FROM raw.file_manifest").fetchone()[0]
+        days = con.execute("SELECT count(DISTINCT partition_day) FROM marts.fct_data_quality_daily").fetchone()[0]
         assert days == 2
+        assert not con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name IN "
+                               "('raw', 'staging', 'intermediate')").fetchone()[0], "only analyst-facing schemas"
 
 
 def test_demo_warehouse_has_no_clear_personal_data_and_plausible_marts(tmp_path, monkeypatch):
@@ -49,19 +51,22 @@ def test_demo_warehouse_has_no_clear_personal_data_and_plausible_marts(tmp_path,
                     u["metadata.cn.idCard"], u["metadata.cn.studentNo"]}
     secrets = sorted(s for s in secrets if s and len(s) >= 2)
     assert len(secrets) > 500
-    with duckdb.connect(str(data / "warehouse" / "wudu.duckdb"), read_only=True) as con:
-        con.execute("CREATE TEMP TABLE secrets AS SELECT unnest(?::VARCHAR[]) AS s", [secrets])
-        cols = con.execute("SELECT table_schema, table_name, column_name FROM information_schema.columns "
-                           "WHERE data_type = 'VARCHAR' AND table_catalog <> 'temp'").fetchall()
-        assert len(cols) > 100
-        leaks = []
-        for schema, table, col in cols:
-            n = con.execute(f'SELECT count(*) FROM "{schema}"."{table}" WHERE "{col}" IN (SELECT s FROM secrets)'
-                            ).fetchone()[0]
-            if n:
-                leaks.append(f"{schema}.{table}.{col}: {n}")
-        assert not leaks, leaks
+    # the build file (raw, staging, …) and the analysts' file
+    for db in (data / "warehouse" / "build" / "wudu_build.duckdb", data / "warehouse" / "wudu.duckdb"):
+        with duckdb.connect(str(db), read_only=True) as con:
+            con.execute("CREATE TEMP TABLE secrets AS SELECT unnest(?::VARCHAR[]) AS s", [secrets])
+            cols = con.execute("SELECT table_schema, table_name, column_name FROM information_schema.columns "
+                               "WHERE data_type = 'VARCHAR' AND table_catalog <> 'temp'").fetchall()
+            assert len(cols) > 100
+            leaks = []
+            for schema, table, col in cols:
+                n = con.execute(f'SELECT count(*) FROM "{schema}"."{table}" WHERE "{col}" IN (SELECT s FROM secrets)'
+                                ).fetchone()[0]
+                if n:
+                    leaks.append(f"{db.name} {schema}.{table}.{col}: {n}")
+            assert not leaks, leaks
 
+    with duckdb.connect(str(data / "warehouse" / "wudu.duckdb"), read_only=True) as con:
         scores = con.execute("SELECT count(DISTINCT overall_score), stddev_pop(overall_score), min(overall_score), "
                              "max(overall_score) FROM marts.fct_teacher_five_degree_term").fetchone()
         assert scores[0] >= 5 and scores[1] > 1 and 0 <= scores[2] < scores[3] <= 100, scores

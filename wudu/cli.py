@@ -67,6 +67,43 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    """Re-publish the analysts' DuckDB file from the build file, or copy it to PostgreSQL (--to)."""
+    from transforms.settings import paths
+
+    p = paths(_prepare_env(args.data_dir))
+    if args.to:
+        from sqlalchemy.engine import make_url
+
+        from transforms.publish.postgres import publish_postgres
+
+        url = make_url(args.to)
+        if url.drivername in ("postgresql", "postgres"):
+            url = url.set(drivername="postgresql+psycopg")  # the driver wudu installs
+        if not url.drivername.startswith("postgresql"):
+            print(f"wudu publish --to: only postgresql://… URLs are supported, not {url.drivername}", file=sys.stderr)
+            return 2
+        if not p.published_db.exists():
+            print(f"no published warehouse at {p.published_db}: run `wudu run` first", file=sys.stderr)
+            return 1
+        report = publish_postgres(p.published_db, url.render_as_string(hide_password=False), args.analyst_role)
+        print(f"published {len(report.tables)} tables and {len(report.views)} Chinese views to {report.url} "
+              f"in {report.seconds:.1f}s (read-only role: {args.analyst_role})")
+        return 0
+    from transforms.publish.duckdb_file import PublishError, publish_duckdb
+
+    try:
+        report = publish_duckdb(p.build_db, p.published_db)
+    except PublishError as exc:
+        print(f"wudu publish: {exc}", file=sys.stderr)  # the root cause first, e.g. "No space left on device"
+        return 1
+    print(f"published {report.path} ({report.bytes:,} bytes, {len(report.tables)} tables) in {report.seconds:.1f}s")
+    if report.unlabelled:
+        print(f"warning: {len(report.unlabelled)} tables/columns have no description in the dbt YAML: "
+              f"{', '.join(report.unlabelled[:10])}", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="wudu", description="五度评教/五度评学 evaluation warehouse")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -87,6 +124,13 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--data-dir")
     r.add_argument("--per-day", action="store_true", help="one run per day instead of one run over the range")
     r.set_defaults(fn=cmd_run)
+
+    pb = sub.add_parser("publish", help="re-publish the analysts' warehouse, or copy it to PostgreSQL for BI tools")
+    pb.add_argument("--to", help="postgresql://user@host:port/db (password from PGPASSWORD or ~/.pgpass); "
+                                 "default: the analysts' DuckDB file")
+    pb.add_argument("--analyst-role", default="wudu_analyst", help="PostgreSQL role granted read-only access")
+    pb.add_argument("--data-dir")
+    pb.set_defaults(fn=cmd_publish)
 
     args = p.parse_args(argv)
     return args.fn(args)

@@ -46,7 +46,9 @@ def print_summary(root: Path, results, first: str, last: str, elapsed: float) ->
     if not p.published_db.exists():
         print(f"no published warehouse at {p.published_db}")
         return
-    with duckdb.connect(str(p.published_db), read_only=True) as con:
+    # landing counts and quarantine live in raw.*, which analysts' file does not carry: read the build file
+    # (the run is over, nobody writes it now)
+    with duckdb.connect(str(p.build_db), read_only=True) as con:
         print("\nrows landed / quarantined per source:")
         print(_show(con,
                     "SELECT source, count(DISTINCT partition_day) AS days, count(*) AS files, sum(rows_read) AS rows_read, "

@@ -1,10 +1,11 @@
-"""Publishing: the analysts' read-only warehouse is replaced atomically after the build succeeds."""
+"""Publishing: the analysts' read-only warehouse (marts and seeds, labelled) replaced atomically after
+the build succeeds, and optionally copied to PostgreSQL for BI tools (skipped when WUDU_PG_URL is unset)."""
 
 import dagster as dg
-import duckdb
 
 from orchestration.partitions import daily_partitions
-from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
+from orchestration.resources import WAREHOUSE_POOL, PostgresTargetResource, WarehouseResource
+from transforms.publish.postgres import publish_postgres
 
 
 def build_publish_asset(dbt_assets: dg.AssetsDefinition) -> dg.AssetsDefinition:
@@ -17,20 +18,48 @@ def build_publish_asset(dbt_assets: dg.AssetsDefinition) -> dg.AssetsDefinition:
         deps=[dbt_assets],
         pool=WAREHOUSE_POOL,
         kinds={"duckdb"},
-        description="Analyst warehouse 分析库: a read-only copy of the build warehouse, swapped in atomically "
-                    "so queries never see a half-built state.",
+        description="Analyst warehouse 分析库: the marts, data-quality marts and reference seeds of the build "
+                    "warehouse with a Chinese comment on every table and column, in DuckDB 1.4 storage format, "
+                    "swapped in atomically so queries never see a half-built state.",
     )
     def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-        target = warehouse.publish()
-        with duckdb.connect(str(target), read_only=True) as con:
-            counts = dict(con.execute(
-                "SELECT schema_name || '.' || table_name, estimated_size FROM duckdb_tables() "
-                "WHERE schema_name = 'marts' ORDER BY 1").fetchall())
-        context.log.info(f"published {target} ({target.stat().st_size:,} bytes, {len(counts)} marts)")
+        report = warehouse.publish()
+        context.log.info(f"published {report.path} ({report.bytes:,} bytes, {len(report.tables)} tables, "
+                         f"{len(report.views)} Chinese views) in {report.seconds:.1f}s")
+        if report.unlabelled:
+            context.log.warning(f"{len(report.unlabelled)} published tables/columns have no description in the "
+                                f"dbt YAML (no comment): {', '.join(report.unlabelled[:20])}")
         return dg.MaterializeResult(metadata={
-            "path": dg.MetadataValue.path(str(target)),
-            "bytes": target.stat().st_size,
-            "mart_rows": dg.MetadataValue.json(counts),
+            "path": dg.MetadataValue.path(str(report.path)),
+            "bytes": report.bytes,
+            "seconds": round(report.seconds, 2),
+            "table_rows": dg.MetadataValue.json(report.tables),
+            "unlabelled": len(report.unlabelled),
         })
 
     return published_warehouse
+
+
+def build_postgres_publish_asset(published: dg.AssetsDefinition) -> dg.AssetsDefinition:
+    @dg.asset(
+        group_name="publish",
+        partitions_def=daily_partitions,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        deps=[published],
+        output_required=False,
+        kinds={"postgres"},
+        description="The analyst warehouse in PostgreSQL 分析库(PostgreSQL) for BI tools (DataEase, FineBI, "
+                    "Superset): schemas marts, seeds, marts_zh with comments, swapped in one transaction; "
+                    "read-only role wudu_analyst. Skipped when WUDU_PG_URL is unset.",
+    )
+    def postgres_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
+                           postgres: PostgresTargetResource):
+        if not postgres.url:
+            context.log.info(f"{postgres.url_env} is not set: PostgreSQL publishing skipped")
+            return
+        report = publish_postgres(warehouse.paths.published_db, postgres.url, postgres.analyst_role)
+        context.log.info(f"published {len(report.tables)} tables to {report.url} in {report.seconds:.1f}s")
+        yield dg.MaterializeResult(metadata={"url": report.url, "seconds": round(report.seconds, 2),
+                                             "table_rows": dg.MetadataValue.json(report.tables)})
+
+    return postgres_warehouse
