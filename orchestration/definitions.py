@@ -6,12 +6,13 @@ import dagster as dg
 from orchestration.assets.dbt import dbt_resource, wudu_dbt_assets
 from orchestration.assets.publish import published_warehouse
 from orchestration.assets.raw import raw_assets
+from orchestration.assets.reports import five_degree_reports
 from orchestration.freshness import freshness_checks, freshness_job, freshness_schedule
 from orchestration.jobs import daily_job, landing_sensor, nightly_schedule
 from orchestration.resources import WarehouseResource
 
 defs = dg.Definitions(
-    assets=[*raw_assets, wudu_dbt_assets, published_warehouse],
+    assets=[*raw_assets, wudu_dbt_assets, published_warehouse, five_degree_reports],
     asset_checks=freshness_checks,
     jobs=[daily_job, freshness_job],
     schedules=[nightly_schedule, freshness_schedule],
