@@ -11,7 +11,7 @@ START ?= 2026-09-07
 DAYS ?= 5
 SCALE ?= district
 
-.PHONY: setup run test ui demo-data dbt-parse docs clean
+.PHONY: setup run test ui demo-data dbt-parse docs clean browser
 
 $(BIN)/wudu: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,9 +19,15 @@ $(BIN)/wudu: pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(BIN)/wudu
 
-setup: $(BIN)/wudu dbt-parse
+setup: $(BIN)/wudu dbt-parse browser
 	@mkdir -p $(DAGSTER_HOME)
 	@cp -n orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml 2>/dev/null || true
+
+# The report tests open the HTML in Debian's chromium (playwright drives it, no browser download);
+# the charts name Noto Sans CJK SC so Chinese labels never render as boxes.
+browser:
+	@command -v chromium >/dev/null && fc-list | grep -q "Noto Sans CJK" || \
+		(apt-get update && apt-get install -y chromium fonts-noto-cjk)
 
 # dagster-dbt's prepare_if_dev() only runs under `dagster dev`: parse here so the manifest exists.
 dbt-parse: $(BIN)/wudu

@@ -1,6 +1,4 @@
 """五度 reports: offline HTML + xlsx per district and school, rebuilt after each publish."""
-from __future__ import annotations
-
 import base64
 
 import dagster as dg

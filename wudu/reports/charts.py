@@ -49,7 +49,8 @@ def setup_fonts() -> str:
 
 def _svg(fig) -> str:
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
+    # fixed margins instead of bbox_inches="tight", which draws every figure twice
+    fig.savefig(buf, format="svg", metadata={"Date": None})
     plt.close(fig)
     text = buf.getvalue()
     return text[text.index("<svg"):]  # drop the XML prolog/doctype: it is inlined into HTML
@@ -63,7 +64,7 @@ def radar_png(series: list[Series], chart_id: str, title: str, dpi: int = 72) ->
     """The same radar as PNG, for the Dagster UI (its markdown shows data: images, not inline SVG)."""
     fig = radar_figure(series, chart_id, title)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    fig.savefig(buf, format="png", dpi=dpi)
     plt.close(fig)
     return buf.getvalue()
 
@@ -75,8 +76,8 @@ def radar_figure(series: list[Series], chart_id: str, title: str):
     dims = [v.dimension for v in series[0].values]
     k = len(dims)
     angles = [2 * math.pi * i / k for i in range(k)]
-    fig = plt.figure(figsize=(6.4, 5.6))
-    ax = fig.add_subplot(polar=True)
+    fig = plt.figure(figsize=(6.2, 6.0))
+    ax = fig.add_axes((0.2, 0.2, 0.6, 0.6), polar=True)
     ax.set_theta_offset(math.pi / 2)   # first dimension at the top, then clockwise
     ax.set_theta_direction(-1)
     ax.patch.set_gid(f"{chart_id}-frame")
@@ -109,37 +110,16 @@ def radar_figure(series: list[Series], chart_id: str, title: str):
                     (pt,) = ax.plot([a], [y], "o", color=colour, ms=5)
                     pt.set_gid(f"{chart_id}-point-{v.dimension.key}")
     ax.set_title(title, fontsize=11, pad=26)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, fontsize=8, frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, fontsize=8, frameon=False)
     return fig
-
-
-def band_bars(bands, chart_id: str, title: str) -> str:
-    """Share of persons per band, the unit next to the district, with n on each bar."""
-    setup_fonts()
-    fig, ax = plt.subplots(figsize=(6.4, 2.8))
-    x = range(len(bands))
-    w = 0.38
-    b1 = ax.bar([i - w / 2 for i in x], bands["unit_pct"], w, color=COLOURS[0], label="本单位 this unit")
-    b2 = ax.bar([i + w / 2 for i in x], bands["district_pct"], w, color=COLOURS[2], label="全区 district")
-    for bars, ns in ((b1, bands["unit_n"]), (b2, bands["district_n"])):
-        for bar, n in zip(bars, ns):
-            ax.annotate(f"n={n}", (bar.get_x() + bar.get_width() / 2, bar.get_height()), ha="center",
-                        va="bottom", fontsize=7, xytext=(0, 1), textcoords="offset points")
-    ax.set_xticks(list(x))
-    ax.set_xticklabels(bands["band"])
-    ax.set_ylabel("占比 share %")
-    ax.set_title(title, fontsize=10)
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(fontsize=8, frameon=False)
-    fig.axes[0].set_gid(chart_id)
-    return _svg(fig)
 
 
 def group_bars(frame, chart_id: str, title: str) -> str:
     """Mean overall score per 城乡 / 学段 group with n scored."""
     setup_fonts()
     frame = frame[frame["overall"].notna()]
-    fig, ax = plt.subplots(figsize=(6.4, 0.45 * max(len(frame), 2) + 1))
+    fig, ax = plt.subplots(figsize=(6.4, 0.45 * max(len(frame), 2) + 1.2))
+    fig.subplots_adjust(left=0.2, right=0.95, top=0.85, bottom=0.3)
     labels = [f"{r.level.split(' ')[0]}·{r.group}" for r in frame.itertuples()]
     bars = ax.barh(labels, frame["overall"], color=[COLOURS[1] if "城乡" in r else COLOURS[3] for r in frame["level"]])
     for bar, r in zip(bars, frame.itertuples()):

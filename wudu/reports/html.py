@@ -19,6 +19,9 @@ h3{font-size:15px;margin:18px 0 6px}.meta{color:#666;font-size:13px}
 table{border-collapse:collapse;font-size:13px;margin:6px 0 12px}th,td{border:1px solid #ddd;padding:3px 7px;text-align:right}
 th{background:#f4f4f4;text-align:center}td.l{text-align:left}.missing{color:#c0392b}.unit{font-weight:bold}
 .grid{display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start}.grid>div{flex:1 1 480px}
+.bandbars{margin-top:28px}.bb-row{display:flex;align-items:center;margin:6px 0}
+.bb-label{width:110px;font-size:13px}.bb-bar{display:flex;flex:1;height:34px;background:#f4f4f4}
+.bb-seg{color:#fff;font-size:12px;display:flex;align-items:center;justify-content:center;overflow:hidden;white-space:nowrap}
 .note{font-size:12px;color:#555}svg{max-width:100%;height:auto}
 """
 
@@ -68,9 +71,31 @@ def radar_section(d: TermData, ev: F.Evaluation, unit: M.Unit, series: list[M.Se
             '(evidence count for a person).</p></div></div>')
 
 
+BAND_COLOURS = ["#1e8449", "#2c7fb8", "#f39c12", "#c0392b", "#bbbbbb"]
+
+
+def band_bars(bands: pd.DataFrame, chart_id: str) -> str:
+    """Two 100% stacked bars (this unit, the district) as plain HTML: a bar chart needs no plotting
+    library, costs nothing to render, and keeps every segment's n readable."""
+    out = [f'<div id="{chart_id}" class="bandbars">']
+    for scope, label in (("unit", "本单位 this unit"), ("district", "全区 district")):
+        total = int(bands[f"{scope}_n"].sum())
+        out.append(f'<div class="bb-row"><span class="bb-label">{label}<br><small>n={total}</small></span>'
+                   '<span class="bb-bar">')
+        for i, r in enumerate(bands.to_dict("records")):
+            pct = r[f"{scope}_pct"]
+            if r[f"{scope}_n"]:
+                out.append(f'<span class="bb-seg" style="width:{pct}%;background:{BAND_COLOURS[i % len(BAND_COLOURS)]}" '
+                           f'title="{escape(r["band"])} {r[f"{scope}_n"]} ({pct}%)">'
+                           f'{escape(r["band"])} {r[f"{scope}_n"]}</span>')
+        out.append("</span></div>")
+    out.append("</div>")
+    return "".join(out)
+
+
 def bands_section(d: TermData, ev: F.Evaluation, unit: M.Unit) -> str:
     bands = M.band_distribution(d, ev, unit)
-    svg = charts.band_bars(bands, f"bands-{ev.key}", f"等级分布 band distribution · {ev.person_zh} {ev.person_en}")
+    svg = band_bars(bands, f"bands-{ev.key}")
     rows = [[_td(escape(r.band), left=True), _td(str(r.unit_n), band=r.band, scope="unit"), _td(_fmt(r.unit_pct)),
              _td(str(r.district_n)), _td(_fmt(r.district_pct))] for r in bands.itertuples()]
     table = _table(["等级 band", "本单位人数 n (unit)", "占比 %", "全区人数 n (district)", "占比 %"], rows,
