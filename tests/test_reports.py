@@ -195,16 +195,21 @@ def test_cli_teacher_report_names_evidence_and_reason(report_run, tmp_path):
     from wudu.cli import main
 
     data, _ = report_run
-    teacher, dim, evidence, min_ev = _mart(data, """
-        SELECT t.teacher_id, d.dimension, CASE d.dimension
-            WHEN 'problem_precision' THEN t.evidence_problem_precision END, d.min_evidence
-        FROM marts.fct_teacher_five_degree_term t, seeds.five_degree_dimensions d
-        WHERE d.evaluation = 'teacher' AND d.dimension = 'problem_precision' AND t.problem_precision IS NULL
-          AND t.activity_interaction IS NOT NULL
-        ORDER BY t.teacher_id LIMIT 1""")[0]
+    hit = None
+    for dim, min_ev in _mart(data, "SELECT dimension, min_evidence FROM seeds.five_degree_dimensions "
+                                   "WHERE evaluation = 'teacher' ORDER BY sort_order"):
+        rows = _mart(data, f"SELECT teacher_id, evidence_{dim} FROM marts.fct_teacher_five_degree_term "
+                           f"WHERE {dim} IS NULL ORDER BY evidence_{dim} DESC, teacher_id LIMIT 1")
+        if rows:
+            hit = (rows[0][0], dim, rows[0][1], min_ev)
+            break
+    assert hit, "no teacher with a NULL dimension in the demo"
+    teacher, dim, evidence, min_ev = hit
     assert main(["report", "--teacher", teacher, "--out", str(tmp_path), "--no-excel"]) == 0
     page = next(tmp_path.glob(f"*/teacher-{teacher}.html")).read_text(encoding="utf-8")
     cell = re.search(rf'<td class="missing" data-dim="{dim}"[^>]*>(.*?)</td>', page).group(1)
     assert f"证据 evidence={evidence}" in cell
     assert ("无证据" in cell) if evidence == 0 else (f"({evidence} &lt; {min_ev})" in cell)
-    assert "http://" not in page and "https://" not in page and "<script" not in page
+    # nothing to fetch: no script, no external src/href/url() (SVG namespace URIs are names, not requests)
+    assert "<script" not in page
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//|url\(\s*["']?(https?:)?//""", page)

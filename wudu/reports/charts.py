@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import subprocess
 from functools import lru_cache
 
@@ -53,7 +54,8 @@ def _svg(fig) -> str:
     fig.savefig(buf, format="svg", metadata={"Date": None})
     plt.close(fig)
     text = buf.getvalue()
-    return text[text.index("<svg"):]  # drop the XML prolog/doctype: it is inlined into HTML
+    # inlined into HTML: drop the XML prolog/doctype and the RDF metadata block
+    return re.sub(r"<metadata>.*?</metadata>", "", text[text.index("<svg"):], flags=re.S)
 
 
 def radar(series: list[Series], chart_id: str, title: str) -> str:
