@@ -31,9 +31,30 @@ class TermData:
     training: pd.DataFrame | None = None        # per teacher: term 学时/学分, cycle progress, satisfaction
     packages: pd.DataFrame | None = None        # 项目包
     smart: pd.DataFrame | None = None           # per school per month in the term
+    # memo of derived lookups: every page of the term asks the same questions
+    memo: dict = field(default_factory=dict, repr=False)
+
+    def cached(self, key, compute):
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
 
     def dims(self, evaluation: F.Evaluation) -> list[F.Dimension]:
-        return F.dimensions(self.registry, evaluation)
+        return self.cached(("dims", evaluation.key), lambda: F.dimensions(self.registry, evaluation))
+
+    def rollup_index(self, evaluation: F.Evaluation, previous: bool = False) -> dict[tuple[str, str], dict]:
+        """(rollup_level, rollup_value) -> row, built once per evaluation and term."""
+        def build():
+            frame = (self.previous_rollups if previous else self.rollups).get(evaluation.key)
+            if frame is None:
+                return {}
+            return {(r["rollup_level"], r["rollup_value"]): r for r in frame.to_dict("records")}
+        return self.cached(("rollup", evaluation.key, previous), build)
+
+    def school_facts(self, evaluation: F.Evaluation, school_id: str) -> pd.DataFrame:
+        groups = self.cached(("facts_by_school", evaluation.key),
+                             lambda: dict(tuple(self.facts[evaluation.key].groupby("school_id", sort=False))))
+        return groups.get(school_id, self.facts[evaluation.key].iloc[0:0])
 
     def school(self, school_id: str) -> dict:
         rows = self.schools[self.schools["school_id"] == school_id]

@@ -71,11 +71,7 @@ def _num(x) -> float | None:
 
 
 def rollup_row(d: TermData, ev: F.Evaluation, level: str, value: str, previous: bool = False) -> dict | None:
-    frame = (d.previous_rollups if previous else d.rollups).get(ev.key)
-    if frame is None or frame.empty:
-        return None
-    hit = frame[(frame["rollup_level"] == level) & (frame["rollup_value"] == value)]
-    return hit.iloc[0].to_dict() if not hit.empty else None
+    return d.rollup_index(ev, previous).get((level, value))
 
 
 def _group_series(d: TermData, ev: F.Evaluation, name: str, row: dict | None, stage: str | None,
@@ -96,6 +92,10 @@ def _group_series(d: TermData, ev: F.Evaluation, name: str, row: dict | None, st
 
 def radar(d: TermData, ev: F.Evaluation, unit: Unit) -> list[Series]:
     """The unit first, then the district, then its 学段 (the district report: every 学段)."""
+    return d.cached(("radar", ev.key, unit), lambda: _radar(d, ev, unit))
+
+
+def _radar(d: TermData, ev: F.Evaluation, unit: Unit) -> list[Series]:
     district = _group_series(d, ev, f"全区 district ({d.district_name})",
                              rollup_row(d, ev, F.LEVEL_DISTRICT, d.district_id), None)
     if unit.kind == "district":
@@ -128,7 +128,7 @@ def unit_facts(d: TermData, ev: F.Evaluation, unit: Unit) -> pd.DataFrame:
     if unit.kind == "district":
         return fact
     if unit.kind == "school":
-        return fact[fact["school_id"] == unit.id]
+        return d.school_facts(ev, unit.id)
     return fact[fact[ev.person_id] == unit.id]
 
 
@@ -149,6 +149,10 @@ def band_distribution(d: TermData, ev: F.Evaluation, unit: Unit) -> pd.DataFrame
 
 def group_comparison(d: TermData, ev: F.Evaluation) -> pd.DataFrame:
     """District-wide: 城镇/乡村 and 学段 groups with the overall mean and each dimension (with n)."""
+    return d.cached(("groups", ev.key), lambda: _group_comparison(d, ev))
+
+
+def _group_comparison(d: TermData, ev: F.Evaluation) -> pd.DataFrame:
     frame = d.rollups[ev.key]
     rows = []
     for level, label in ((F.LEVEL_AREA, "城乡 urban/rural"), (F.LEVEL_STAGE, "学段 stage")):
