@@ -100,7 +100,8 @@ def _radar(d: TermData, ev: F.Evaluation, unit: Unit) -> list[Series]:
                              rollup_row(d, ev, F.LEVEL_DISTRICT, d.district_id), None)
     if unit.kind == "district":
         district.is_unit = True
-        stages = sorted(v for v in d.rollups[ev.key].query("rollup_level == @F.LEVEL_STAGE")["rollup_value"])
+        frame = d.rollups[ev.key]
+        stages = sorted(frame.loc[frame["rollup_level"] == F.LEVEL_STAGE, "rollup_value"])
         return [district] + [_group_series(d, ev, f"学段 stage {s}", rollup_row(d, ev, F.LEVEL_STAGE, s), s)
                              for s in stages]
     stage = _group_series(d, ev, f"学段 stage {unit.stage}", rollup_row(d, ev, F.LEVEL_STAGE, unit.stage),
@@ -218,6 +219,8 @@ def training_indicators(d: TermData, unit: Unit) -> list[Indicator]:
         t = t[t["teacher_id"] == unit.id]
     n = len(t)
     cyc = t[t["progress_pct"].notna()]
+    # the cycle's requirement comes from the mart (seeds/training_cycles.csv), not from here
+    required = "/".join(str(int(x)) for x in sorted(cyc["required_hours"].dropna().unique())) or "?"
     packages = d.packages if unit.kind == "district" else d.packages[d.packages["base_school_id"] == unit.school_id]
     out = [
         Indicator("本学期签到学时（人均） signed-in 学时 per teacher",
@@ -230,7 +233,7 @@ def training_indicators(d: TermData, unit: Unit) -> list[Indicator]:
         Indicator("项目完成率 project completion",
                   _pct(t["projects_completed"].fillna(0).sum(), t["projects_attended"].fillna(0).sum()), "%",
                   int(t["projects_attended"].fillna(0).sum()), "参训项目人次 project attendances"),
-        Indicator("周期学时进度（人均） cycle progress (360 学时)",
+        Indicator(f"周期学时进度（人均） cycle progress (of {required} 学时)",
                   round(float(cyc["progress_pct"].mean()), 1) if len(cyc) else None, "%", len(cyc),
                   "教师 teachers"),
         Indicator("进度达标教师占比 teachers on track",
