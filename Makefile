@@ -11,7 +11,7 @@ START ?= 2026-09-07
 DAYS ?= 5
 SCALE ?= district
 
-.PHONY: setup run test test-fast ui demo-data dbt-parse docs clean
+.PHONY: setup run test test-fast ui demo-data dbt-parse docs clean fonts browser
 
 $(BIN)/wudu: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,9 +19,18 @@ $(BIN)/wudu: pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(BIN)/wudu
 
-setup: $(BIN)/wudu dbt-parse
+setup: $(BIN)/wudu dbt-parse fonts
 	@mkdir -p $(DAGSTER_HOME)
 	@cp -n orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml 2>/dev/null || true
+
+# The report charts name Noto Sans CJK SC so Chinese labels never render as boxes (make run needs it);
+# the report and Data Docs tests open HTML in Debian's chromium (playwright drives it, no download).
+fonts:
+	@fc-list 2>/dev/null | grep -q "Noto Sans CJK" || \
+		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-noto-cjk)
+browser:
+	@command -v chromium >/dev/null || \
+		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)
 
 # dagster-dbt's prepare_if_dev() only runs under `dagster dev`: parse here so the manifest exists.
 dbt-parse: $(BIN)/wudu
@@ -35,7 +44,7 @@ run: demo-data
 	$(BIN)/wudu run --start $(START) --days $(DAYS)
 
 # Everything; the fast tier (tests/unit) is ordered first by tests/conftest.py.
-test: setup
+test: setup browser
 	$(BIN)/python -m pytest -q -ra
 
 # Seconds, not minutes: rules, generators and layering without a warehouse run.

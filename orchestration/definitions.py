@@ -8,6 +8,7 @@ import dagster as dg
 from orchestration.assets.dbt import build_dbt_assets, dbt_resource, wudu_dbt_project
 from orchestration.assets.publish import build_postgres_publish_asset, build_publish_asset
 from orchestration.assets.raw import build_raw_assets
+from orchestration.assets.reports import build_reports_asset
 from orchestration.freshness import freshness_checks, freshness_job, freshness_schedule
 from orchestration.jobs import daily_job, landing_sensor, nightly_schedule
 from orchestration.resources import PostgresTargetResource, WarehouseResource
@@ -17,7 +18,8 @@ def build_assets() -> list[dg.AssetsDefinition]:
     """Every asset in build order: raw (per source) → dbt models → published warehouse."""
     dbt_assets = build_dbt_assets(wudu_dbt_project())
     published = build_publish_asset(dbt_assets)
-    return [*build_raw_assets(), dbt_assets, published, build_postgres_publish_asset(published)]
+    return [*build_raw_assets(), dbt_assets, published, build_postgres_publish_asset(published),
+            build_reports_asset(published)]
 
 
 def build_resources(data_dir: str | dg.EnvVar = dg.EnvVar("WUDU_DATA_DIR")) -> dict:

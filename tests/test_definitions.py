@@ -27,6 +27,11 @@ def test_definitions_hold_every_asset_check_job_schedule_and_sensor():
     for mart in ("fct_teacher_five_degree_term", "fct_student_five_degree_term"):
         assert any(k.endswith(mart) for k in keys), mart
     assert "published_warehouse" in keys
+    # the reports follow publishing, on the same partitions, one run per backfill
+    reports = repo.asset_graph.get(dg.AssetKey("five_degree_reports"))
+    assert dg.AssetKey("published_warehouse") in reports.parent_keys
+    assert reports.partitions_def == repo.asset_graph.get(dg.AssetKey("published_warehouse")).partitions_def
+    assert reports.backfill_policy == dg.BackfillPolicy.single_run()
     assert ("raw/platform/lesson_sessions", "landing_freshness") in check_keys
     assert any(name.startswith("not_null") or name.startswith("unique") for _, name in check_keys), "dbt tests as checks"
     # dbt staging reads what the raw assets write: lineage is wired through the sources

@@ -104,6 +104,23 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from wudu.reports.build import build_reports
+
+    if args.data_dir:
+        os.environ["WUDU_DATA_DIR"] = str(Path(args.data_dir).resolve())
+    started = time.monotonic()
+    written = build_reports(args.out, term=args.term, schools=args.school, teachers=args.teacher,
+                            with_excel=not args.no_excel)
+    for w in written:
+        print(f"学期 term {w.term_title} ({w.term_id}): {len(w.district_html)} district, {len(w.school_html)} school, "
+              f"{len(w.teacher_html)} teacher report(s), {len(w.xlsx)} xlsx")
+        for p in w.all_html[:3]:
+            print(f"  {p}")
+    print(f"reports written in {time.monotonic() - started:.1f}s")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="wudu", description="五度评教/五度评学 evaluation warehouse")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -131,6 +148,15 @@ def main(argv: list[str] | None = None) -> int:
     pb.add_argument("--analyst-role", default="wudu_analyst", help="PostgreSQL role granted read-only access")
     pb.add_argument("--data-dir")
     pb.set_defaults(fn=cmd_publish)
+
+    rp = sub.add_parser("report", help="offline HTML + xlsx 五度 reports (district, schools, teachers on demand)")
+    rp.add_argument("--term", help="term_id or term title (default: the newest scored term)")
+    rp.add_argument("--school", action="append", help="school_id or school code (repeatable; default: all)")
+    rp.add_argument("--teacher", action="append", help="teacher_id (repeatable)")
+    rp.add_argument("--out", help="output folder (default: $WUDU_DATA_DIR/reports); files go to <out>/<term_id>/")
+    rp.add_argument("--data-dir")
+    rp.add_argument("--no-excel", action="store_true", help="HTML only")
+    rp.set_defaults(fn=cmd_report)
 
     args = p.parse_args(argv)
     return args.fn(args)

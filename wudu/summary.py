@@ -75,4 +75,9 @@ def print_summary(root: Path, results, first: str, last: str, elapsed: float) ->
             n = con.execute(f"SELECT count(*) FROM marts.{mart}").fetchone()[0]
             print(f"\nmarts.{mart} ({n} rows), top 5 by overall_score:")
             print(_show(con, f"SELECT {cols} FROM marts.{mart} ORDER BY overall_score DESC NULLS LAST, 1 LIMIT 5"))
+    reports = p.data_dir / "reports"
+    for folder in sorted(x for x in reports.glob("*") if x.is_dir()):
+        pages = sorted(folder.glob("*.html"))
+        print(f"\n五度报告 reports {folder.name}: {len(pages)} pages (+ xlsx) in {folder}  "
+              f"(district: {next((x.name for x in pages if x.name.startswith('district-')), '-')})")
     print(f"\nanalysts: duckdb -readonly {p.published_db}   ·   python: from wudu.analyst import query")

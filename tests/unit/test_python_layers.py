@@ -1,5 +1,6 @@
-"""The Python packages stack in one direction: transforms/expectations (domain, bottom) ← orchestration
-(Dagster wiring) ← wudu (CLI, analyst access, reports: top). Importing never has side effects."""
+"""The Python code stacks in one direction: transforms/expectations (domain, bottom) ← the read side of
+the published warehouse (wudu.analyst, wudu.reports) ← orchestration (Dagster wiring, which also
+schedules the reports) ← the CLI and run summary (top). Importing never has side effects."""
 from __future__ import annotations
 
 import ast
@@ -9,13 +10,22 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-# package → packages it may import (besides itself and third-party code)
+# layer (a package or module prefix) → layers it may import, besides itself and third-party code
+LAYERS = ["transforms", "expectations", "wudu.analyst", "wudu.reports", "orchestration", "wudu"]
 ALLOWED = {
     "transforms": {"transforms"},
     "expectations": {"expectations", "transforms"},
-    "orchestration": {"orchestration", "transforms", "expectations"},
-    "wudu": {"wudu", "orchestration", "transforms", "expectations"},
+    "wudu.analyst": {"transforms"},
+    "wudu.reports": {"wudu.reports", "wudu.analyst", "transforms"},
+    "orchestration": {"orchestration", "transforms", "expectations", "wudu.analyst", "wudu.reports"},
+    "wudu": set(LAYERS),  # the CLI and summary: the top
 }
+
+
+def layer_of(module: str) -> str | None:
+    """The most specific layer a dotted module name belongs to."""
+    hits = [lay for lay in LAYERS if module == lay or module.startswith(lay + ".")]
+    return max(hits, key=len) if hits else None
 
 
 def _imports(path: Path) -> set[str]:
@@ -23,19 +33,21 @@ def _imports(path: Path) -> set[str]:
     out = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            out |= {a.name.split(".")[0] for a in node.names}
+            out |= {a.name for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            out.add(node.module.split(".")[0])
+            out |= {f"{node.module}.{a.name}" for a in node.names}
     return out
 
 
 def test_no_package_imports_a_higher_layer():
     wrong = []
-    for pkg, allowed in ALLOWED.items():
+    for pkg in ("transforms", "expectations", "orchestration", "wudu"):
         for f in (ROOT / pkg).rglob("*.py"):
-            bad = (_imports(f) & set(ALLOWED)) - allowed
+            module = ".".join(f.relative_to(ROOT).with_suffix("").parts)
+            mine = layer_of(module)
+            bad = {m for m in _imports(f) if layer_of(m) and layer_of(m) not in ALLOWED[mine] | {mine}}
             if bad:
-                wrong.append(f"{f.relative_to(ROOT)} imports {sorted(bad)}")
+                wrong.append(f"{module} ({mine}) imports {sorted(bad)}")
     assert not wrong, "a lower layer imports a higher one:\n" + "\n".join(wrong)
 
 
