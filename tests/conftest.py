@@ -34,21 +34,32 @@ def pytest_collection_modifyitems(session, config, items):
     items.sort(key=lambda item: 0 if "/tests/unit/" in str(item.fspath) else 1)
 
 
+DEMO_DAYS = ("2026-09-07", "2026-09-11")  # one school week of the tiny demo district
+
+
 @pytest.fixture(scope="session")
-def demo_warehouse(tmp_path_factory):
-    """The tiny demo district, two days, materialised once per session through Dagster: the data dir
-    (its published analysts' file and build file). Tests must only read it."""
+def demo_run(tmp_path_factory):
+    """The tiny demo district, one school week, materialised ONCE per session through Dagster in one
+    run of every asset (landing, dbt, publish, reports) — as a UI backfill with the single-run policy
+    launches it. Returns (data dir, run result). Tests must only read it."""
     from tests.pipeline_helpers import make_demo, materialize_range
 
     data = tmp_path_factory.mktemp("demo") / "data"
-    make_demo(data, days=2)
+    make_demo(data, days=5)
     old = os.environ.get("WUDU_DATA_DIR")
     os.environ["WUDU_DATA_DIR"] = str(data)
     try:
-        assert materialize_range(data, "2026-09-07", "2026-09-08").success
+        result = materialize_range(data, *DEMO_DAYS)
+        assert result.success
     finally:
         if old is None:
             os.environ.pop("WUDU_DATA_DIR")
         else:
             os.environ["WUDU_DATA_DIR"] = old
-    return data
+    return data, result
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(demo_run):
+    """The data dir of the session's demo run (published analysts' file, build file, reports)."""
+    return demo_run[0]

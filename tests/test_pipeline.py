@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from tests.pipeline_helpers import make_demo, materialize_day, materialize_range, table_fingerprints
+from tests.pipeline_helpers import make_demo, materialize_day, table_fingerprints
 
 
 def test_two_days_then_rerun_first_day_is_idempotent(tmp_path, monkeypatch):
@@ -33,16 +33,13 @@ def test_two_days_then_rerun_first_day_is_idempotent(tmp_path, monkeypatch):
                                "('raw', 'staging', 'intermediate')").fetchone()[0], "only analyst-facing schemas"
 
 
-def test_demo_warehouse_has_no_clear_personal_data_and_plausible_marts(tmp_path, monkeypatch):
-    """After a real run on the demo district: no name, ID-card, 学籍号 or phone from the exports is
-    anywhere in the warehouse; the 五度 scores spread; urban and rural schools differ."""
+def test_demo_warehouse_has_no_clear_personal_data_and_plausible_marts(demo_warehouse):
+    """After a real run on the demo district (the session's demo run, five days): no name, ID-card,
+    学籍号 or phone from the exports is anywhere in the warehouse; the 五度 scores spread; urban and
+    rural schools differ."""
     import csv
 
-    data = tmp_path / "data"
-    monkeypatch.setenv("WUDU_DATA_DIR", str(data))
-    make_demo(data, days=5)
-    result = materialize_range(data, "2026-09-07", "2026-09-11")
-    assert result.success
+    data = demo_warehouse
     with open(data / "landing" / "roster" / "2026-09-07" / "users.csv", encoding="utf-8") as fh:
         users = list(csv.DictReader(fh))
     secrets = set()

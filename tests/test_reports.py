@@ -13,7 +13,6 @@ import dagster as dg
 import duckdb
 import pytest
 
-from tests.pipeline_helpers import all_assets, make_demo, resources
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -22,27 +21,12 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.fixture(scope="session")
-def report_run(tmp_path_factory):
-    """The tiny demo district, five days in one run of every asset including five_degree_reports."""
-    from orchestration.assets.reports import five_degree_reports
-
-    data = tmp_path_factory.mktemp("reports") / "data"
-    old = os.environ.get("WUDU_DATA_DIR")
-    os.environ["WUDU_DATA_DIR"] = str(data)
-    try:
-        make_demo(data, days=5)
-        tags = {"dagster/asset_partition_range_start": "2026-09-07", "dagster/asset_partition_range_end": "2026-09-11"}
-        result = dg.materialize([*all_assets(), five_degree_reports], resources=resources(data), tags=tags,
-                                instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
-        assert result.success
-        mats = [e for e in result.get_asset_materialization_events()
-                if e.asset_key == dg.AssetKey("five_degree_reports")]
-        yield data, mats[0].materialization.metadata
-    finally:
-        if old is None:
-            os.environ.pop("WUDU_DATA_DIR", None)
-        else:
-            os.environ["WUDU_DATA_DIR"] = old
+def report_run(demo_run):
+    """The session's demo run (tests/conftest.py) includes five_degree_reports: its data dir and metadata."""
+    data, result = demo_run
+    mats = [e for e in result.get_asset_materialization_events()
+            if e.asset_key == dg.AssetKey("five_degree_reports")]
+    return data, mats[0].materialization.metadata
 
 
 def _mart(data: Path, sql: str, params=None):
