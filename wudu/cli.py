@@ -64,7 +64,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     ok = all(r.success for r in results)
     print_summary(root, results, first, last, elapsed)
-    return 0 if ok else 1
+    from wudu.summary import file_problems, print_file_problems
+
+    problems = file_problems(root, first, last)  # rejected/unrecognised files: the run is not green
+    print_file_problems(problems)
+    return 0 if ok and not problems else 1
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -72,3 +72,25 @@ def print_summary(root: Path, results, first: str, last: str, elapsed: float) ->
             print(f"\nmarts.{mart} ({n} rows), top 5 by overall_score:")
             print(_show(con, f"SELECT {cols} FROM marts.{mart} ORDER BY overall_score DESC NULLS LAST, 1 LIMIT 5"))
     print(f"\nanalysts: duckdb -readonly {p.published_db}   ·   python: from wudu.analyst import query")
+
+
+def file_problems(root: Path, first: str, last: str) -> list[dict]:
+    """Rejected and unrecognised landing files of the days (read from the build warehouse, which
+    holds the manifest even when nothing was published)."""
+    from transforms.blocking import blocking_problems
+
+    p = paths(root)
+    db = p.build_db if p.build_db.exists() else p.published_db
+    if not db.exists():
+        return []
+    with duckdb.connect(str(db), read_only=True) as con:
+        return blocking_problems(con, first, last)
+
+
+def print_file_problems(problems: list[dict]) -> None:
+    """One paragraph naming each file, its rule and its fix (no stack trace: expected data problems)."""
+    from transforms.blocking import paragraph
+
+    if problems:
+        print("\n" + paragraph(problems))
+
