@@ -94,6 +94,7 @@ class Source:
     name: str
     label_zh: str
     tables: dict[str, Table] = field(default_factory=dict)
+    companions: tuple[str, ...] = ()  # files delivered alongside the tables that hold no table
 
 
 def normalise_header(text: str) -> str:
@@ -139,7 +140,7 @@ def load_contracts() -> dict[str, Source]:
                 day_column=tdef.get("day_column"),
                 order=tuple(tuple(pair) for pair in tdef.get("order", ())),
             )
-        sources[sname] = Source(sname, sdef.get("label_zh", ""), tables)
+        sources[sname] = Source(sname, sdef.get("label_zh", ""), tables, tuple(sdef.get("companions", ())))
     return sources
 
 

@@ -37,8 +37,9 @@ _DAY_PATTERNS = (
 class LandingFile:
     path: Path            # the file to read (inside a temp dir when it came out of a zip)
     display: str          # its name relative to landing/, as the manifest and messages show it
-    table: str | None     # None: not recognised
+    table: str | None     # None: not recognised (or a companion)
     reason: str | None = None  # why not recognised, and the fix
+    companion: bool = False    # a known file that holds no table (OneRoster manifest.csv)
 
 
 def folder_day(name: str) -> str | None:
@@ -87,7 +88,9 @@ def match_tables(name: str, tables: dict[str, Table]) -> list[str]:
     return exact or titled
 
 
-def _classify(f: Path, display: str, tables: dict[str, Table]) -> LandingFile:
+def _classify(f: Path, display: str, tables: dict[str, Table], companions: tuple[str, ...] = ()) -> LandingFile:
+    if any(fnmatch.fnmatchcase(f.name.lower(), c.lower()) for c in companions):
+        return LandingFile(f, display, None, "companion file of the delivery: recorded, holds no table", companion=True)
     hits = match_tables(f.name, tables)
     if len(hits) == 1:
         return LandingFile(f, display, hits[0])
@@ -111,6 +114,7 @@ def discover(landing: Path, source: str, day: str, unpack_dir: Path) -> list[Lan
     belong to no day (straight in `landing/<source>/`, or in a folder that is not a date): those
     are listed with every day's load, so they cannot go unnoticed."""
     tables = load_contracts()[source].tables
+    companions = load_contracts()[source].companions
     source_dir = landing / source
     out: list[LandingFile] = []
     for d in day_folders(source_dir, day):
@@ -126,9 +130,9 @@ def discover(landing: Path, source: str, day: str, unpack_dir: Path) -> list[Lan
                         out.append(LandingFile(f, display, None, f"unreadable zip 压缩包无法解压: {exc}; re-export it"))
                         continue
                 for g in sorted(p for p in target.rglob("*") if p.is_file()):
-                    out.append(_classify(g, f"{display}!{g.relative_to(target)}", tables))
+                    out.append(_classify(g, f"{display}!{g.relative_to(target)}", tables, companions))
             else:
-                out.append(_classify(f, display, tables))
+                out.append(_classify(f, display, tables, companions))
     out += outside_day_folders(landing, source)
     return out
 

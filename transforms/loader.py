@@ -44,7 +44,7 @@ class FileResult:
     path: str
     sha256: str
     bytes: int
-    status: str  # loaded | duplicate | rejected | not_recognised
+    status: str  # loaded | duplicate | rejected | not_recognised | companion
     rows_read: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
@@ -301,9 +301,11 @@ def load_source_day(con: duckdb.DuckDBPyConnection, landing: Path, source: str, 
             for lf in found:
                 if lf.table is None:
                     st = lf.path.stat()
-                    report.files.append(FileResult(None, lf.display, sha256_of(lf.path), st.st_size, "not_recognised",
+                    status = "companion" if lf.companion else "not_recognised"
+                    report.files.append(FileResult(None, lf.display, sha256_of(lf.path), st.st_size, status,
                                                    error=lf.reason))
-                    log.error("not recognised: %s — %s", lf.display, lf.reason)
+                    if not lf.companion:
+                        log.error("not recognised: %s — %s", lf.display, lf.reason)
             for table in tables.values():
                 files = [lf for lf in found if lf.table == table.name]
                 if not files:

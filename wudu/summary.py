@@ -54,9 +54,10 @@ def print_summary(root: Path, results, first: str, last: str, elapsed: float) ->
                     "sum(rows_loaded) AS rows_loaded, sum(rows_quarantined) AS rows_quarantined, "
                     "count(*) FILTER (WHERE status <> 'loaded') AS files_not_loaded FROM raw.file_manifest "
                     "WHERE partition_day BETWEEN ? AND ? GROUP BY 1 ORDER BY 1", [first, last]))
-        print("\nquarantined rows by rule:")
-        print(_show(con, "SELECT source, table_name, rule, count(*) AS rows FROM raw.quarantine "
-                         "WHERE partition_day BETWEEN ? AND ? GROUP BY ALL ORDER BY 1, 2, 3", [first, last]))
+        print("\nquarantined rows (scope row) and nulled optional values (scope field) by rule:")
+        print(_show(con, "SELECT source, table_name, rule, coalesce(scope, 'row') AS scope, count(*) AS rows "
+                         "FROM raw.quarantine WHERE partition_day BETWEEN ? AND ? GROUP BY ALL ORDER BY 1, 2, 4, 3",
+                    [first, last]))
         rel = con.execute(
             "SELECT schema_name, count(*) FROM (SELECT schema_name FROM duckdb_tables() UNION ALL "
             "SELECT schema_name FROM duckdb_views() WHERE NOT internal) WHERE schema_name IN "

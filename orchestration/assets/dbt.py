@@ -74,7 +74,7 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
             problems = blocking_problems(con, min_day, max_day)
         if problems:
             blocked = sorted({p["source"] for p in problems})
-            args += ["--exclude", *[f"source:{s}+" for s in blocked]]
+            args += ["--exclude", " ".join(f"source:{s}+" for s in blocked)]  # one value: dagster-dbt re-parses it
             context.log.warning(paragraph(problems))
         yield from dbt.cli(args, context=context).stream()
 
