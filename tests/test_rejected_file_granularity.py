@@ -10,6 +10,7 @@ from tests.landing_fixtures import write_csv
 from tests.pipeline_helpers import make_demo, materialize_day
 from transforms.blocking import blocking_problems, paragraph
 from transforms.pii import find_in_clear
+from transforms.settings import paths
 
 DAY = "2026-09-07"
 
@@ -45,3 +46,8 @@ def test_a_rejected_training_sheet_blocks_only_training(tmp_path, monkeypatch):
                 if find_in_clear(v):
                     leaks.append((schema, table, column, v))
         assert leaks == []
+    # ... nor do the Great Expectations Data Docs (samples of unexpected values)
+    docs = [f for f in paths(data).gx_docs.rglob("*") if f.is_file() and f.suffix in (".html", ".json")]
+    assert docs
+    assert [(f.name, find_in_clear(f.read_text(encoding="utf-8", errors="replace"))) for f in docs
+            if find_in_clear(f.read_text(encoding="utf-8", errors="replace"))] == []
