@@ -237,3 +237,27 @@ def test_personal_data_found_by_content_never_reaches_raw_in_the_clear(con, land
             "WHERE data_type = 'VARCHAR'").fetchall():
         for (v,) in con.execute(f'SELECT "{column}" FROM "{schema}"."{table}"').fetchall():
             assert not find_in_clear(v), f"{schema}.{table}.{column}: {v}"
+
+
+def test_summary_names_every_problem_file_rule_and_fix(tmp_path, capsys):
+    from transforms.settings import paths
+    from wudu.summary import file_problems, print_file_problems, print_stray_files, stray_files
+
+    p = paths(tmp_path)
+    write_roster(p.landing)
+    write_csv(p.landing / "training" / DAY / "签到.csv", [["签到编号", "日期"], ["q1", DAY]])
+    (p.landing / "notes.txt").write_text("not an export", encoding="utf-8")
+    p.build_db.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(p.build_db)) as c:
+        for source in ("roster", "training"):
+            load_source_day(c, p.landing, source, DAY)
+    problems = file_problems(tmp_path, DAY, DAY)
+    assert [(x["source"], x["path"], x["rule"]) for x in problems] == [
+        ("training", f"training/{DAY}/签到.csv", "missing_required_column")]
+    assert stray_files(tmp_path) == ["notes.txt"]
+    print_file_problems(problems)
+    print_stray_files(stray_files(tmp_path))
+    out = capsys.readouterr().out
+    assert "签到.csv" in out and "missing_required_column" in out and "fix 修复" in out and "notes.txt" in out
+    assert "Traceback" not in out
+    assert "platform, roster were modelled and published" in out

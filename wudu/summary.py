@@ -88,10 +88,25 @@ def file_problems(root: Path, first: str, last: str) -> list[dict]:
         return blocking_problems(con, first, last)
 
 
+def stray_files(root: Path) -> list[str]:
+    """Files under landing/ outside every source's folder: no load sees them, so the summary does."""
+    from transforms.landing import unknown_sources
+
+    landing = paths(root).landing
+    return [str(f.relative_to(landing)) for f in unknown_sources(landing)]
+
+
 def print_file_problems(problems: list[dict]) -> None:
     """One paragraph naming each file, its rule and its fix (no stack trace: expected data problems)."""
     from transforms.blocking import paragraph
 
     if problems:
         print("\n" + paragraph(problems))
+
+
+def print_stray_files(files: list[str]) -> None:
+    if files:
+        print(f"\n无法识别的文件 Files not recognised under landing/ ({len(files)}), outside every source folder "
+              f"(roster, platform, training): {', '.join(files[:20])}{' …' if len(files) > 20 else ''} — "
+              "fix 修复: move each into landing/<source>/<YYYY-MM-DD>/ or remove it.")
 
