@@ -264,3 +264,13 @@ def test_summary_names_every_problem_file_rule_and_fix(tmp_path, capsys):
     assert "签到.csv" in out and "missing_required_column" in out and "fix 修复" in out and "notes.txt" in out
     assert "Traceback" not in out
     assert "platform, roster were modelled and published" in out
+
+
+def test_sensor_and_freshness_read_day_folders_as_the_loader_does(landing):
+    from orchestration.freshness import missing_school_days
+    from orchestration.jobs import complete_days
+
+    for source, folder in (("roster", "2026-9-7"), ("platform", "20260907"), ("training", DAY)):
+        write_csv(landing / source / folder / "x.csv", [["a"], ["1"]])
+    assert list(complete_days(landing)) == [DAY]
+    assert missing_school_days(landing, "platform", dt.date(2026, 9, 7), lookback=1) == []
