@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 
 from orchestration.partitions import START_DATE, TIMEZONE
+from transforms.landing import day_folders
 from transforms.school_calendar import is_workday
 from transforms.settings import SOURCES, paths
 
@@ -23,8 +24,8 @@ def missing_school_days(landing: Path, source: str, until: dt.date, lookback: in
     out = []
     for i in range((until - first).days + 1):
         d = first + dt.timedelta(days=i)
-        folder = landing / source / d.isoformat()
-        if is_workday(d) and not (folder.is_dir() and any(folder.iterdir())):
+        folders = day_folders(landing / source, d.isoformat())  # 2026-9-7 counts as 2026-09-07
+        if is_workday(d) and not any(any(f.iterdir()) for f in folders):
             out.append(d.isoformat())
     return out
 

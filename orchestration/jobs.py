@@ -8,6 +8,7 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.partitions import daily_partitions
+from transforms.landing import day_folders, folder_day
 from transforms.settings import SOURCES, paths
 
 daily_job = dg.define_asset_job(
@@ -46,11 +47,14 @@ def complete_days(landing: Path) -> dict[str, str]:
     per_source = []
     for s in SOURCES:
         root = landing / s
-        days = {d.name for d in root.iterdir() if d.is_dir() and any(d.iterdir())} if root.is_dir() else set()
+        # day folders as transforms.landing reads them (2026-9-7 and 20260907 are 2026-09-07)
+        days = {folder_day(d.name) for d in root.iterdir() if d.is_dir() and any(d.iterdir())} - {None} \
+            if root.is_dir() else set()
         per_source.append(days)
     ready = set.intersection(*per_source) if per_source else set()
     keys = set(daily_partitions.get_partition_keys())
-    return {day: landing_fingerprint([landing / s / day for s in SOURCES]) for day in sorted(ready & keys)}
+    return {day: landing_fingerprint([d for s in SOURCES for d in day_folders(landing / s, day)])
+            for day in sorted(ready & keys)}
 
 
 @dg.sensor(job=daily_job, minimum_interval_seconds=60,

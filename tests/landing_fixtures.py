@@ -23,7 +23,7 @@ ROSTER = {
     "classes.csv": [["sourcedId", "title", "schoolSourcedId", "grades"], ["k1", "三年级1班", "s1", "03"]],
     "users.csv": [
         ["sourcedId", "role", "primaryOrgSourcedId", "givenName", "familyName", "phone", "metadata.cn.idCard"],
-        ["t1", "teacher", "s1", "建国", "王", "13912345678", "11010119800101123X"],
+        ["t1", "teacher", "s1", "建国", "王", "13912345678", "11010119800101007X"],
         ["u1", "student", "s1", "小明", "李", "", ""],
     ],
     "roles.csv": [["sourcedId", "userSourcedId", "role", "orgSourcedId"], ["r1", "t1", "teacher", "s1"]],

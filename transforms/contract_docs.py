@@ -67,6 +67,9 @@ def _rules_of(c, table) -> list[str]:
         out.append(f"range {c.min if c.min is not None else '…'}–{c.max if c.max is not None else '…'}")
     if c.pattern:
         out.append(f"pattern `{c.pattern}`")
+    if c.pii == "id_card":
+        out.append("check_digit (GB 11643)")
+    out += [f"end_before_start (not before `{s}`)" for s, e in table.order if e == c.name]
     if table.day_column == c.name:
         out.append("on the partition day")
     if c.references:
@@ -129,6 +132,16 @@ def render_validation() -> str:
         "|---|---|---|",
     ]
     lines += [f"| `{r}` | {what} | {fix} |" for r, (what, fix) in RULE_DOCS.items()]
+    from transforms.errors import FILE_RULES  # noqa: PLC0415 (kept local: one import line shared with other work)
+    from transforms.rules import FIELD_RULES  # noqa: PLC0415
+    lines += ["", "Format rules (" + ", ".join(f"`{r}`" for r in FIELD_RULES) + ") on an optional column are "
+              "field-level findings: the value is nulled, the row loaded, and the finding kept in `raw.quarantine` "
+              "with `scope = 'field'` (not counted as a quarantined row). On a required column they quarantine the row.",
+              "", "## File rules 文件规则", "",
+              "A file that breaks one of these is not loaded; its source's downstream models are held back for the "
+              "run (the other sources are modelled and published) and `wudu run` exits 1 naming the file, rule and fix.",
+              "", "| rule | catches | how to fix |", "|---|---|---|"]
+    lines += [f"| `{r}` | {what} | {fix} |" for r, (what, fix) in FILE_RULES.items()]
     lines += ["", "## Rules per table", ""]
     for source in load_contracts().values():
         for t in source.tables.values():

@@ -65,6 +65,8 @@ class Table:
     columns: tuple[Column, ...]
     snapshot: bool = False
     day_column: str | None = None
+    # (start, end) column pairs: an end before its start is a finding (rule end_before_start)
+    order: tuple[tuple[str, str], ...] = ()
 
     @property
     def raw_table(self) -> str:
@@ -92,6 +94,7 @@ class Source:
     name: str
     label_zh: str
     tables: dict[str, Table] = field(default_factory=dict)
+    companions: tuple[str, ...] = ()  # files delivered alongside the tables that hold no table
 
 
 def normalise_header(text: str) -> str:
@@ -135,8 +138,9 @@ def load_contracts() -> dict[str, Source]:
                 columns=cols,
                 snapshot=bool(tdef.get("snapshot", False)),
                 day_column=tdef.get("day_column"),
+                order=tuple(tuple(pair) for pair in tdef.get("order", ())),
             )
-        sources[sname] = Source(sname, sdef.get("label_zh", ""), tables)
+        sources[sname] = Source(sname, sdef.get("label_zh", ""), tables, tuple(sdef.get("companions", ())))
     return sources
 
 

@@ -3,13 +3,11 @@ from quarantined ones, and record every file in raw.file_manifest — all in one
 crash loses nothing and a re-run of the day replaces exactly that day."""
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 import logging
 import os
 import tempfile
 import time
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,9 +15,10 @@ import duckdb
 
 from transforms.contracts import Table, load_contracts
 from transforms.errors import ContractError
+from transforms.landing import discover
 from transforms.pii import register_udfs
 from transforms.readers import iter_jsonl_lines, read_tabular
-from transforms.rules import checked_select, lit, q
+from transforms.rules import checked_select, lit, q, scrub_sql
 
 log = logging.getLogger("wudu.loader")
 
@@ -27,7 +26,11 @@ QUARANTINE_DDL = """
 CREATE TABLE IF NOT EXISTS raw.quarantine (
   source VARCHAR, table_name VARCHAR, partition_day DATE, source_file VARCHAR, row_number BIGINT,
   rule VARCHAR, column_name VARCHAR, offending_value VARCHAR, failed_rules VARCHAR, row_data VARCHAR,
-  quarantined_at TIMESTAMP)"""
+  quarantined_at TIMESTAMP, scope VARCHAR, sheet VARCHAR)"""
+# scope 'row': the record is in quarantine, not in raw (counted by reconciliation);
+# scope 'field': the record is in raw with this one optional value nulled (a finding, not counted).
+QUARANTINE_COLUMNS = ("source, table_name, partition_day, source_file, row_number, rule, column_name, offending_value, "
+                      "failed_rules, row_data, quarantined_at, scope, sheet")
 MANIFEST_DDL = """
 CREATE TABLE IF NOT EXISTS raw.file_manifest (
   source VARCHAR, partition_day DATE, table_name VARCHAR, path VARCHAR, sha256 VARCHAR, bytes BIGINT,
@@ -37,16 +40,18 @@ CREATE TABLE IF NOT EXISTS raw.file_manifest (
 
 @dataclass
 class FileResult:
-    table: str
+    table: str | None  # None: a file no table recognises
     path: str
     sha256: str
     bytes: int
-    status: str  # loaded | duplicate | rejected
+    status: str  # loaded | duplicate | rejected | not_recognised | companion
     rows_read: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
     error: str | None = None
     seconds: float = 0.0
+    fields_flagged: int = 0  # optional values nulled (scope 'field' findings), rows still loaded
+    mtime: float = 0.0
 
 
 @dataclass
@@ -65,11 +70,17 @@ class LoadReport:
             "rows_quarantined": sum(f.rows_quarantined for f in ok),
             "files_rejected": sum(f.status == "rejected" for f in self.files),
             "files_duplicate": sum(f.status == "duplicate" for f in self.files),
+            "files_not_recognised": sum(f.status == "not_recognised" for f in self.files),
+            "fields_flagged": sum(f.fields_flagged for f in ok),
         }
 
     @property
     def rejected(self) -> list[FileResult]:
         return [f for f in self.files if f.status == "rejected"]
+
+    @property
+    def not_recognised(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == "not_recognised"]
 
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -78,6 +89,8 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         for table in source.tables.values():
             con.execute(table.ddl())
     con.execute(QUARANTINE_DDL)
+    for col in ("scope", "sheet"):  # warehouses built before field-level findings
+        con.execute(f"ALTER TABLE raw.quarantine ADD COLUMN IF NOT EXISTS {col} VARCHAR")
     con.execute(MANIFEST_DDL)
 
 
@@ -87,27 +100,6 @@ def sha256_of(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
-
-
-def _discover(day_dir: Path, table: Table, unpack_dir: Path) -> list[tuple[Path, str]]:
-    """(file, display path) pairs for the table; zips in the day folder are unpacked to a temp dir
-    (the landing files themselves are never modified)."""
-    found: list[tuple[Path, str]] = []
-    if not day_dir.is_dir():
-        return found
-    rel_root = day_dir.parent.parent
-    for f in sorted(day_dir.iterdir()):
-        if f.is_file() and any(fnmatch.fnmatch(f.name, pat) for pat in table.files):
-            found.append((f, str(f.relative_to(rel_root))))
-    for z in sorted(day_dir.glob("*.zip")):
-        target = unpack_dir / z.stem
-        if not target.exists():
-            with zipfile.ZipFile(z) as zf:
-                zf.extractall(target)
-        for f in sorted(target.rglob("*")):
-            if f.is_file() and any(fnmatch.fnmatch(f.name, pat) for pat in table.files):
-                found.append((f, f"{z.relative_to(rel_root)}!{f.relative_to(target)}"))
-    return found
 
 
 def _iso_duration_seconds(expr: str) -> str:
@@ -135,7 +127,7 @@ def _stage_jsonl(con, path: Path, table: Table) -> int:
         con.register("_jsonl_batch", batch)
         con.execute(
             f"INSERT INTO _stage SELECT _row_number, {', '.join(cols)}, NULL AS _extra, "
-            f"CASE WHEN v IS NULL THEN 'invalid JSON' END AS _parse_error "
+            f"CASE WHEN v IS NULL THEN 'invalid JSON' END AS _parse_error, NULL AS _sheet, NULL AS _cell_rules "
             f"FROM (SELECT _row_number, CASE WHEN json_valid(line) THEN json_extract_string(line, {paths}) END AS v "
             f"FROM _jsonl_batch WHERE trim(line) <> '')"
         )
@@ -147,7 +139,8 @@ def _stage_jsonl(con, path: Path, table: Table) -> int:
 
 def _create_stage(con, table: Table) -> None:
     cols = ", ".join(f"{q(c.name)} VARCHAR" for c in table.columns)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _stage (_row_number BIGINT, {cols}, _extra VARCHAR, _parse_error VARCHAR)")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _stage (_row_number BIGINT, {cols}, _extra VARCHAR, _parse_error VARCHAR, "
+                f"_sheet VARCHAR, _cell_rules VARCHAR)")
 
 
 def _stage_file(con, path: Path, display: str, table: Table) -> int:
@@ -157,7 +150,7 @@ def _stage_file(con, path: Path, display: str, table: Table) -> int:
     df = read_tabular(path, table, display)
     df["_parse_error"] = None
     con.register("_tabular", df)
-    names = ", ".join(["_row_number", *[q(c.name) for c in table.columns], "_extra", "_parse_error"])
+    names = ", ".join(["_row_number", *[q(c.name) for c in table.columns], "_extra", "_parse_error", "_sheet", "_cell_rules"])
     con.execute(f"INSERT INTO _stage ({names}) SELECT {names} FROM _tabular")
     con.unregister("_tabular")
     return len(df)
@@ -185,27 +178,32 @@ def _prepare(con, table: Table, source: str, day: str, display: str, refs: dict[
     failures) and `_quarantine_k` (failing rows as quarantine records); the clear-text stage is
     dropped right after. Runs outside the day's transaction so DuckDB can spill to disk."""
     select = checked_select(table, "_stage", day, refs)
-    # a JSON line that does not parse fails as a whole record
-    select = select.replace("list_filter([", "list_filter([CASE WHEN s._parse_error IS NOT NULL THEN 'type:_record' END,\n    ", 1)
     con.execute(f"CREATE OR REPLACE TEMP TABLE _checked_{k} AS {select}")
-    masked = {c.name: (f"'<' || {lit(c.pii)} || ':' || length(s.{q(c.name)}) || ' chars>'" if c.pii else f"s.{q(c.name)}")
-              for c in table.columns}
-    offending = "CASE split_part(c._failures[1], ':', 2) " + " ".join(
+    # what a quarantine row may show: personal columns masked, other text scrubbed of IDs/phones
+    masked = {c.name: (f"'<' || {lit(c.pii)} || ':' || length(s.{q(c.name)}) || ' chars>'" if c.pii
+                       else scrub_sql(f"s.{q(c.name)}")) for c in table.columns}
+    offending = "CASE split_part(x.finding, ':', 2) " + " ".join(
         f"WHEN {lit(n)} THEN {e}" for n, e in masked.items()
     ) + f" WHEN {lit(','.join(table.key))} THEN concat_ws('|', {', '.join('s.' + q(k) for k in table.key)}) " \
         f"WHEN '_record' THEN s._parse_error END"
     row_json = "json_object(" + ", ".join(f"{lit(n)}, {e}" for n, e in masked.items()) + ")"
+    # row-level: the row's first failure (all its findings listed); field-level: one row per
+    # nulled value of a row that is otherwise loaded
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _quarantine_{k} AS SELECT {lit(source)} AS source, {lit(table.name)} AS table_name, "
-        f"DATE {lit(day)} AS partition_day, {lit(display)} AS source_file, c._row_number AS row_number, "
-        f"split_part(c._failures[1], ':', 1) AS rule, split_part(c._failures[1], ':', 2) AS column_name, "
-        f"{offending} AS offending_value, array_to_string(c._failures, ',') AS failed_rules, {row_json} AS row_data "
-        f"FROM _checked_{k} c JOIN _stage s USING (_row_number) WHERE len(c._failures) > 0"
+        f"DATE {lit(day)} AS partition_day, {lit(display)} AS source_file, x._row_number AS row_number, "
+        f"split_part(x.finding, ':', 1) AS rule, split_part(x.finding, ':', 2) AS column_name, "
+        f"{offending} AS offending_value, x.failed_rules, {row_json} AS row_data, NULL::TIMESTAMP AS quarantined_at, "
+        f"x.scope, s._sheet AS sheet FROM ("
+        f"SELECT _row_number, _failures[1] AS finding, 'row' AS scope, "
+        f"array_to_string(list_concat(_failures, _field_findings), ',') AS failed_rules FROM _checked_{k} WHERE len(_failures) > 0 "
+        f"UNION ALL SELECT _row_number, unnest(_field_findings) AS finding, 'field' AS scope, "
+        f"array_to_string(_field_findings, ',') AS failed_rules FROM _checked_{k} "
+        f"WHERE len(_failures) = 0 AND len(_field_findings) > 0"
+        f") x JOIN _stage s USING (_row_number)"
     )
     con.execute("DROP TABLE _stage")
-    loaded, quarantined = con.execute(
-        f"SELECT count(*) FILTER (WHERE len(_failures) = 0), count(*) FILTER (WHERE len(_failures) > 0) FROM _checked_{k}"
-    ).fetchone()
+    loaded, quarantined = _counts(con, k)
     # keep the typed batch (valid and quarantined rows alike) for the GX suite of this table
     batch = f"_gx_batch__{table.name}"
     exists = con.execute(
@@ -225,21 +223,68 @@ def _prepare(con, table: Table, source: str, day: str, display: str, refs: dict[
     return loaded, quarantined
 
 
+def _counts(con, k: int) -> tuple[int, int]:
+    return con.execute(
+        f"SELECT count(*) FILTER (WHERE len(_failures) = 0), count(*) FILTER (WHERE len(_failures) > 0) FROM _checked_{k}"
+    ).fetchone()
+
+
+def _resolve_cross_file_duplicates(con, table: Table, source: str, day: str, entries: list[tuple[FileResult, int]]) -> None:
+    """Two files of one source-day holding the same natural key (two exports of the same records
+    under different names): the latest file (modification time, then name) wins; the key's rows
+    in earlier files are quarantined as duplicate_key, so raw never counts a record twice."""
+    if len(entries) < 2:
+        return
+    entries = sorted(entries, key=lambda e: (e[0].mtime, e[0].path))
+    key = "concat_ws(chr(31), " + ", ".join(f"{q(c)}::VARCHAR" for c in table.key) + ")"
+    tag = "duplicate_key:" + ",".join(table.key)
+    for i, (res, k) in enumerate(entries[:-1]):
+        later = " UNION ".join(f"SELECT {key} AS k FROM _checked_{kk} WHERE len(_failures) = 0" for _, kk in entries[i + 1:])
+        cond = f"len(_failures) = 0 AND {key} IN ({later})"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _dups AS SELECT _row_number FROM _checked_{k} WHERE {cond}")
+        n = con.execute("SELECT count(*) FROM _dups").fetchone()[0]
+        if not n:
+            continue
+        keep = ", ".join(r.path for r, _ in entries[i + 1:])
+        con.execute(f"DELETE FROM _quarantine_{k} WHERE scope = 'field' AND row_number IN (SELECT _row_number FROM _dups)")
+        con.execute(
+            f"INSERT INTO _quarantine_{k} SELECT {lit(source)}, {lit(table.name)}, DATE {lit(day)}, {lit(res.path)}, "
+            f"_row_number, 'duplicate_key', {lit(','.join(table.key))}, replace({key}, chr(31), '|'), {lit(tag)}, "
+            f"json_object('kept_from_later_file', {lit(keep)}), NULL::TIMESTAMP, 'row', _sheet "
+            f"FROM _checked_{k} WHERE _row_number IN (SELECT _row_number FROM _dups)")
+        con.execute(f"UPDATE _checked_{k} SET _failures = [{lit(tag)}] WHERE _row_number IN (SELECT _row_number FROM _dups)")
+        res.rows_loaded, res.rows_quarantined = _counts(con, k)
+        res.fields_flagged = _fields_flagged(con, k)
+        log.warning("%s: %d record(s) also in a later file of the day (%s): quarantined as duplicate_key",
+                    res.path, n, keep)
+    con.execute("DROP TABLE IF EXISTS _dups")
+
+
+def _fields_flagged(con, k: int) -> int:
+    return con.execute(f"SELECT count(*) FROM _quarantine_{k} WHERE scope = 'field'").fetchone()[0]
+
+
 def _commit_file(con, table: Table, day: str, display: str, k: int) -> None:
     stored = ", ".join(q(c.stored_name) for c in table.columns)
+    # an optional value with a field-level finding is nulled; the record itself is loaded
+    nulled = ", ".join(
+        f"CASE WHEN list_contains(list_transform(_field_findings, lambda f: split_part(f, ':', 2)), {lit(c.name)}) "
+        f"THEN NULL ELSE {q(c.stored_name)} END" for c in table.columns)
+    extra = "CASE WHEN _sheet IS NULL THEN _extra ELSE json_merge_patch(coalesce(_extra, '{}'), json_object('_sheet', _sheet))::VARCHAR END"
     con.execute(
         f"INSERT INTO {table.raw_table} ({stored}, _partition_day, _source_file, _row_number, _extra, _loaded_at) "
-        f"SELECT {stored}, DATE {lit(day)}, {lit(display)}, _row_number, _extra, now()::TIMESTAMP "
+        f"SELECT {nulled}, DATE {lit(day)}, {lit(display)}, _row_number, {extra}, now()::TIMESTAMP "
         f"FROM _checked_{k} WHERE len(_failures) = 0"
     )
-    con.execute(f"INSERT INTO raw.quarantine SELECT *, now()::TIMESTAMP FROM _quarantine_{k}")
+    con.execute(f"INSERT INTO raw.quarantine ({QUARANTINE_COLUMNS}) SELECT * REPLACE (now()::TIMESTAMP AS quarantined_at) "
+                f"FROM _quarantine_{k}")
 
 
 def load_source_day(con: duckdb.DuckDBPyConnection, landing: Path, source: str, day: str) -> LoadReport:
     """Load every file of one source and day. Idempotent: the day's earlier rows, quarantine and
-    manifest entries are replaced in one transaction; everything before it works in temp tables."""
+    manifest entries are replaced in one transaction; everything before it works in temp tables.
+    Every file found for the day is in the manifest: loaded, duplicate, rejected or not_recognised."""
     tables = load_contracts()[source].tables
-    day_dir = landing / source / day
     report = LoadReport(source, day)
     ensure_raw_schema(con)
     register_udfs(con)
@@ -252,17 +297,29 @@ def load_source_day(con: duckdb.DuckDBPyConnection, landing: Path, source: str, 
     prepared: list[tuple[Table, FileResult, int]] = []
     try:
         with tempfile.TemporaryDirectory(prefix="wudu-unpack-") as unpack:
+            found = discover(landing, source, day, Path(unpack))
+            for lf in found:
+                if lf.table is None:
+                    st = lf.path.stat()
+                    status = "companion" if lf.companion else "not_recognised"
+                    report.files.append(FileResult(None, lf.display, sha256_of(lf.path), st.st_size, status,
+                                                   error=lf.reason))
+                    if not lf.companion:
+                        log.error("not recognised: %s — %s", lf.display, lf.reason)
             for table in tables.values():
-                files = _discover(day_dir, table, Path(unpack))
+                files = [lf for lf in found if lf.table == table.name]
                 if not files:
                     report.missing_tables.append(table.name)
                 refs = _ref_tables(con, table, day)
-                for path, display in files:
+                mine = []
+                for lf in files:
                     k = len(report.files)
-                    res = _load_file(con, table, source, day, path, display, refs, k, report.files)
+                    res = _load_file(con, table, source, day, lf.path, lf.display, refs, k, report.files)
                     report.files.append(res)
                     if res.status == "loaded":
                         prepared.append((table, res, k))
+                        mine.append((res, k))
+                _resolve_cross_file_duplicates(con, table, source, day, mine)
         con.execute("BEGIN TRANSACTION")
         try:
             for t in tables.values():
@@ -299,7 +356,8 @@ def _drop_work_tables(con) -> None:
 def _load_file(con, table: Table, source: str, day: str, path: Path, display: str, refs, k: int,
                earlier: list[FileResult]) -> FileResult:
     started = time.monotonic()
-    res = FileResult(table.name, display, sha256_of(path), path.stat().st_size, "loaded")
+    st = path.stat()
+    res = FileResult(table.name, display, sha256_of(path), st.st_size, "loaded", mtime=st.st_mtime)
     if not table.snapshot:
         # the same bytes loaded on another day, or already in this delivery under another name
         prior = con.execute(
@@ -313,6 +371,7 @@ def _load_file(con, table: Table, source: str, day: str, path: Path, display: st
     try:
         res.rows_read = _stage_file(con, path, display, table)
         res.rows_loaded, res.rows_quarantined = _prepare(con, table, source, day, display, refs, k)
+        res.fields_flagged = _fields_flagged(con, k)
     except ContractError as exc:
         res.status, res.error = "rejected", str(exc)
         log.error("rejected %s", exc)

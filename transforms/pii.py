@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import unicodedata
 
 import pyarrow as pa
@@ -45,3 +46,96 @@ def register_udfs(con) -> None:
         pass
     con.create_function("wudu_pii", _hash, ["VARCHAR"], "VARCHAR", type="arrow",
                         null_handling="special", side_effects=False)
+    register_scrub_udfs(con)
+
+
+# --- personal data recognised by content (any text column, `_extra`, comments) ------------------
+# 身份证号: 6-digit area, birth date 19xx/20xx, 3-digit sequence, check character (GB 11643)
+ID_CARD_RE = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])")
+# 全国学籍号: G (or L for pupils without an ID card) + 17 digits + check character
+STUDENT_NO_RE = re.compile(r"(?<![0-9A-Za-z])[GLgl]\d{17}[\dXx](?![0-9A-Za-z])")
+# 手机号: optional +86/0086, 11 digits from 13x-19x, spaces or hyphens allowed as 3-4-4
+PHONE_RE = re.compile(r"(?<![0-9A-Za-z+])(?:(?:\+|00)86[\s-]?)?1[3-9]\d(?:[\s-]?\d{4}){2}(?![0-9A-Za-z])")
+# A cheap RE2 pre-filter for DuckDB (no look-around there): only rows it matches go through Python.
+SQL_PREFILTER = r"[0-9]{11}|[0-9]{3}[ -][0-9]{4}[ -][0-9]{4}"
+_DETECTORS = (("id_card", ID_CARD_RE), ("student_no", STUDENT_NO_RE), ("phone", PHONE_RE))
+# extra columns whose header says what they hold are hashed whole, whatever their content
+HEADER_KINDS = {
+    "身份证": "id_card", "身份证号": "id_card", "身份证号码": "id_card", "证件号": "id_card", "证件号码": "id_card",
+    "idcard": "id_card", "学籍号": "student_no", "全国学籍号": "student_no", "studentno": "student_no",
+    "手机": "phone", "手机号": "phone", "手机号码": "phone", "电话": "phone", "联系电话": "phone", "联系方式": "phone",
+    "mobile": "phone", "phone": "phone", "姓名": "name", "学生姓名": "name", "教师姓名": "name", "name": "name",
+    "邮箱": "email", "email": "email", "电子邮箱": "email",
+}
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def id_card_check_ok(value: str | None) -> bool | None:
+    """GB 11643 check character of an 18-character 身份证号 (ISO 7064 MOD 11-2); None if blank."""
+    if value is None or value.strip() == "":
+        return None
+    v = normalise(value)
+    if not re.fullmatch(r"\d{17}[\dX]", v):
+        return False
+    return _ID_CHECK[sum(int(d) * w for d, w in zip(v[:17], _ID_WEIGHTS)) % 11] == v[17]
+
+
+def normalise_code(value: str | None, kind: str) -> str | None:
+    """How an ID or phone is written does not change whose it is: spaces and hyphens go, a
+    +86/0086 country prefix goes, full-width digits become ASCII."""
+    if value is None:
+        return None
+    v = re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", value)).upper()
+    if kind == "phone":
+        v = re.sub(r"^(?:\+86|0086)(?=1\d{10}$)", "", v)
+    return v
+
+
+def token(kind: str, value: str, key: bytes | None = None) -> str:
+    """What replaces a personal value found inside text: its kind and a short keyed hash (the
+    same person gives the same token; without the key it cannot be reversed or guessed)."""
+    return f"[{kind}:{pseudonymise(normalise_code(value, kind), key)[:16]}]"
+
+
+def scrub_text(text: str | None, key: bytes | None = None) -> str | None:
+    """Replace every ID-card number, 学籍号 and mobile number inside free text by a token."""
+    if text is None:
+        return None
+    for kind, rx in _DETECTORS:
+        text = rx.sub(lambda m, k=kind: token(k, m.group(0), key), text)
+    return text
+
+
+def find_in_clear(text: str | None) -> list[str]:
+    """Personal values still readable in the text (used by the published-warehouse scan)."""
+    if not text:
+        return []
+    return [m.group(0) for _, rx in _DETECTORS for m in rx.finditer(text)]
+
+
+def scrub_field(header: str, value: str | None, key: bytes | None = None) -> str | None:
+    """A value of an unknown (extra) column: hashed whole when its header names personal data,
+    otherwise scrubbed by content."""
+    kind = HEADER_KINDS.get(re.sub(r"\s+", "", unicodedata.normalize("NFKC", header)).lower())
+    if kind and value:
+        return token(kind, value, key)
+    return scrub_text(value, key)
+
+
+def register_scrub_udfs(con) -> None:
+    """wudu_scrub(text) and wudu_id_card_ok(text) in DuckDB."""
+    key = pii_key()
+
+    def _scrub(arr: pa.Array) -> pa.Array:
+        return pa.array([scrub_text(v, key) for v in arr.to_pylist()], pa.string())
+
+    def _check(arr: pa.Array) -> pa.Array:
+        return pa.array([id_card_check_ok(v) for v in arr.to_pylist()], pa.bool_())
+
+    for name, fn, ret in (("wudu_scrub", _scrub, "VARCHAR"), ("wudu_id_card_ok", _check, "BOOLEAN")):
+        try:
+            con.remove_function(name)
+        except Exception:  # not registered on this connection yet
+            pass
+        con.create_function(name, fn, ["VARCHAR"], ret, type="arrow", null_handling="special", side_effects=False)

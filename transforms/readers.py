@@ -6,8 +6,10 @@ happen in one place (transforms.rules) and a bad value is quarantined rather tha
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import gzip
 import json
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +18,9 @@ import pyarrow as pa
 
 from transforms.contracts import Table, header_map, normalise_header
 from transforms.errors import ContractError
+from transforms.pii import scrub_field
+
+log = logging.getLogger("wudu.readers")
 
 HEADER_SCAN_ROWS = 10
 
@@ -38,32 +43,96 @@ def detect_encoding(sample: bytes) -> str:
         raise ValueError(f"neither UTF-8 nor GB18030 (byte {exc.start})") from exc
 
 
-def _read_grid(path: Path, display: str) -> pd.DataFrame:
-    """All cells as text, no header interpretation."""
+class NumberCell(str):
+    """Text of a cell Excel stored as a number: an ID in such a cell may have lost digits
+    (Excel keeps 15 significant digits), which the reader reports instead of guessing."""
+
+    digits: int = 0
+
+
+def cell_text(value) -> str | None:
+    """A spreadsheet cell as text, converted by its Excel type rather than its display text:
+    dates as YYYY-MM-DD, date-times as YYYY-MM-DD HH:MM:SS, times as HH:MM:SS, whole numbers
+    without a trailing .0."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d") if value.time() == dt.time(0) else value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M:%S")
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = NumberCell(str(value))
+        text.digits = len(str(abs(value)).replace(".", "").lstrip("0"))
+        return text
+    text = str(value).strip()
+    return text or None
+
+
+def _xls_cell(cell, datemode: int):
+    import xlrd
+
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        if 0 <= cell.value < 1:  # a time of day without a date
+            return xlrd.xldate.xldate_as_datetime(cell.value, datemode).time()
+        return xlrd.xldate.xldate_as_datetime(cell.value, datemode)
+    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        return bool(cell.value)
+    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+        return None
+    return cell.value
+
+
+def _read_sheets(path: Path, display: str) -> list[tuple[str | None, pd.DataFrame]]:
+    """Every sheet of a workbook (one unnamed grid for a CSV), all cells as text."""
+    suffix = path.name.lower().rsplit(".", 1)[-1]
     try:
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            grid = pd.read_excel(path, header=None, dtype=str, engine="openpyxl")
+        sheets: list[tuple[str | None, list[list]]] = []
+        if suffix in ("xlsx", "xlsm"):
+            import openpyxl
+
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            try:
+                for ws in wb.worksheets:
+                    sheets.append((ws.title, [[cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]))
+            finally:
+                wb.close()
+        elif suffix == "xls":
+            import xlrd
+
+            book = xlrd.open_workbook(str(path))
+            for sh in book.sheets():
+                sheets.append((sh.name, [[cell_text(_xls_cell(c, book.datemode)) for c in sh.row(i)]
+                                         for i in range(sh.nrows)]))
         else:
             with open(path, "rb") as fh:
                 encoding = detect_encoding(fh.read(1 << 20))
-            grid = pd.read_csv(
-                path, header=None, dtype=str, encoding=encoding, keep_default_na=False,
-                skip_blank_lines=False,
-            )
+            grid = pd.read_csv(path, header=None, dtype=str, encoding=encoding, keep_default_na=False,
+                               skip_blank_lines=False)
+            sheets.append((None, grid.map(lambda v: None if str(v).strip() == "" else str(v).strip()).values.tolist()))
     except ContractError:
         raise
     except Exception as exc:  # unreadable file: reject it, name it
         raise ContractError(display, "unreadable", f"{type(exc).__name__}: {exc}") from exc
-    grid = grid.map(lambda v: None if v is None or (isinstance(v, float)) or str(v).strip() == "" else str(v).strip())
-    return grid
+    out = []
+    for name, rows in sheets:
+        width = max((len(r) for r in rows), default=0)
+        grid = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in rows], dtype=object)
+        out.append((name, grid.astype(object).where(grid.notna(), None)))
+    return out
 
 
-def _find_header_row(grid: pd.DataFrame, table: Table) -> int:
-    """The first row whose cells name at least half of the required columns (title rows and blank
-    rows above the header are skipped)."""
+def _find_header_row(grid: pd.DataFrame, table: Table) -> tuple[int, int]:
+    """(row, required columns it names): the first row naming every required column, else the
+    row naming most (title rows and blank rows above the header are skipped); (-1, 0) if none."""
     hmap = header_map(table)
     required = {c.name for c in table.required_columns} or {c.name for c in table.columns}
-    best, best_hits = None, 0
+    best, best_hits = -1, 0
     for i in range(min(HEADER_SCAN_ROWS, len(grid))):
         names = {hmap.get(normalise_header(v)) for v in grid.iloc[i] if v is not None}
         hits = len(names & required)
@@ -71,66 +140,114 @@ def _find_header_row(grid: pd.DataFrame, table: Table) -> int:
             best, best_hits = i, hits
         if hits == len(required):
             break
-    if best is None or best_hits * 2 < len(required):
-        # no plausible header: take the first non-blank row, so the error names what is missing
-        return next((i for i in range(len(grid)) if grid.iloc[i].notna().any()), -1)
-    return best
+    return best, best_hits
 
 
 def read_tabular(path: Path, table: Table, display: str) -> pd.DataFrame:
-    """Read a CSV/XLSX export into canonical columns (text), `_row_number` and `_extra` (JSON of
-    unknown columns). Raises ContractError naming the file and column when the header is unusable."""
-    grid = _read_grid(path, display)
-    hrow = _find_header_row(grid, table)
-    if hrow < 0:
-        raise ContractError(display, "empty_file", f"no header row: the file has no non-blank row ({table.qualified})")
+    """Read a CSV/XLS/XLSX export into canonical columns (text), `_row_number`, `_sheet`,
+    `_extra` (JSON of unknown columns, personal data hashed) and `_cell_rules` (cell-level
+    findings such as an ID stored as a number). Every sheet that carries the table's header is
+    read (a workbook with one sheet per session); sheets without it (instructions) are skipped
+    and named in the log. Raises ContractError naming the file and column when no sheet has a
+    usable header, or when a header is ambiguous."""
+    sheets = _read_sheets(path, display)
+    required = {c.name for c in table.required_columns} or {c.name for c in table.columns}
+    found = [(name, grid, *_find_header_row(grid, table)) for name, grid in sheets]
+    usable = [(name, grid, row) for name, grid, row, hits in found if row >= 0 and hits == len(required)]
+    if not usable:
+        name, grid, row, hits = max(found, key=lambda f: f[3]) if found else (None, None, -1, 0)
+        if grid is None or not grid.notna().any().any():
+            raise ContractError(display, "empty_file", f"no header row: the file has no non-blank row ({table.qualified})")
+        if row < 0:  # no plausible header: the first non-blank row, so the error names what is missing
+            row = next(i for i in range(len(grid)) if grid.iloc[i].notna().any())
+        usable = [(name, grid, row)]
+    skipped = [name for name, *_ in sheets if name not in {u[0] for u in usable}]
+    if skipped:
+        log.info("%s: sheet(s) without the %s header skipped 跳过无表头的工作表: %s", display, table.qualified, ", ".join(skipped))
+    frames = [_read_sheet(grid, row, table, display, name if len(sheets) > 1 else None) for name, grid, row in usable]
+    out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    out["_row_number"] = range(1, len(out) + 1)  # records of the file, across its sheets
+    return out.astype(object).where(out.notna(), None)
+
+
+def _read_sheet(grid: pd.DataFrame, hrow: int, table: Table, display: str, sheet: str | None) -> pd.DataFrame:
     hmap = header_map(table)
     headers = [v if v is not None else f"_unnamed_{j}" for j, v in enumerate(grid.iloc[hrow])]
     body = grid.iloc[hrow + 1:].reset_index(drop=True)
     body.columns = range(len(headers))
     # blank lines are not records; numbering counts records, as the demo's mutation log does
     body = body[body.notna().any(axis=1)].reset_index(drop=True)
+    where = f"{display}" + (f" [{sheet}]" if sheet else "")
 
     canonical: dict[str, int] = {}
     extras: dict[str, int] = {}
     for j, h in enumerate(headers):
         name = hmap.get(normalise_header(h))
-        if name and name not in canonical:
+        if name and name in canonical:
+            first = headers[canonical[name]]
+            if not body[j].equals(body[canonical[name]]):
+                raise ContractError(where, "ambiguous_header",
+                                    f"two columns map to {name} ({table.column(name).label_zh}): '{first}' "
+                                    f"(column {canonical[name] + 1}) and '{h}' (column {j + 1}) hold different "
+                                    f"values — rename or remove one in the export 表头重复")
+        elif name:
             canonical[name] = j
         elif not h.startswith("_unnamed_") or body[j].notna().any():
             extras[h] = j
     missing = [c for c in table.required_columns if c.name not in canonical]
     if missing:
         cols = ", ".join(f"{c.name} ({c.header or c.name} / {c.label_zh})" for c in missing)
-        raise ContractError(display, "missing_required_column", f"required column(s) missing: {cols}")
+        raise ContractError(where, "missing_required_column", f"required column(s) missing: {cols}")
 
     out = pd.DataFrame({"_row_number": range(1, len(body) + 1)})
+    cell_rules = [[] for _ in range(len(body))]
     for c in table.columns:
-        out[c.name] = body[canonical[c.name]].to_numpy() if c.name in canonical else None
+        if c.name not in canonical:
+            out[c.name] = None
+            continue
+        values = body[canonical[c.name]].to_numpy()
+        for i, v in enumerate(values):
+            # an ID, 学籍号 or phone stored as a number, or any number past Excel's 15 digits
+            if isinstance(v, NumberCell) and c.type == "string" and (
+                    c.pii in ("id_card", "student_no", "phone") or v.digits > 15):
+                cell_rules[i].append(f"number_cell:{c.name}")
+        out[c.name] = [str(v) if v is not None else None for v in values]
+    out["_sheet"] = sheet
+    out["_cell_rules"] = [",".join(r) or None for r in cell_rules]
     if extras:
         ex = body[list(extras.values())]
         ex.columns = list(extras.keys())
-        kept = [{k: v for k, v in rec.items() if isinstance(v, str)} for rec in ex.to_dict("records")]
+        kept = [{k: scrub_field(k, str(v)) for k, v in rec.items() if v is not None} for rec in ex.to_dict("records")]
         out["_extra"] = [json.dumps(k, ensure_ascii=False) if k else None for k in kept]
     else:
         out["_extra"] = None
-    return out.astype(object).where(out.notna(), None)
+    return out
 
 
 def iter_jsonl_lines(path: Path, batch_bytes: int = 16 << 20) -> Iterator[pa.Table]:
     """Stream a (optionally gzipped) JSON Lines file as Arrow batches of raw lines with their line
     numbers, so memory stays bounded by the batch and every line keeps its number.
     (pyarrow's CSV reader was measured holding ~2x the file in RSS; plain buffered reads do not.)"""
-    opener = gzip.open if path.suffix == ".gz" else open
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    # the same encoding detection as CSV: a UTF-8 BOM is dropped, GBK exports are decoded as GB18030
+    with opener(path, "rb") as fh:
+        sample = fh.read(1 << 20)
+    try:
+        encoding = detect_encoding(sample)
+    except ValueError as exc:
+        raise ContractError(str(path.name), "unreadable", f"JSON Lines encoding: {exc}") from exc
     next_line = 1
     with opener(path, "rb") as fh:
         while True:
             lines = fh.readlines(batch_bytes)
             if not lines:
                 break
+            if next_line == 1 and lines[0].startswith(codecs.BOM_UTF8):
+                lines[0] = lines[0][len(codecs.BOM_UTF8):]
+            codec = "utf-8" if encoding == "utf-8-sig" else encoding
             n = len(lines)
             yield pa.table({
                 "_row_number": pa.array(range(next_line, next_line + n), pa.int64()),
-                "line": pa.array([ln.decode("utf-8", errors="replace").rstrip("\r\n") for ln in lines], pa.string()),
+                "line": pa.array([ln.decode(codec, errors="replace").rstrip("\r\n") for ln in lines], pa.string()),
             })
             next_line += n

@@ -16,7 +16,9 @@ def previous_rows_read(con, source: str, table: str, day: str) -> int | None:
 
 
 def reconcile(con, source: str, day: str) -> list[dict]:
-    """Per loaded file: rows read (manifest) vs rows found in raw tables + quarantine."""
+    """Per loaded file: rows read (manifest) vs rows found in raw tables + quarantined rows.
+    Field-level findings (scope 'field': an optional value nulled, the row loaded) are not rows
+    in quarantine and are not counted here."""
     tables = load_contracts()[source].tables
     found = " UNION ALL ".join(
         f"SELECT {repr(t.name)} AS table_name, _source_file AS path, count(*) AS n FROM {t.raw_table} "
@@ -28,7 +30,7 @@ def reconcile(con, source: str, day: str) -> list[dict]:
             f"""
             WITH loaded AS ({found}),
             quarantined AS (SELECT table_name, source_file AS path, count(*) AS n FROM raw.quarantine
-                            WHERE source = ? AND partition_day = ? GROUP BY ALL)
+                            WHERE source = ? AND partition_day = ? AND coalesce(scope, 'row') = 'row' GROUP BY ALL)
             SELECT m.table_name, m.path, m.rows_read, coalesce(l.n, 0), coalesce(q.n, 0)
             FROM raw.file_manifest m
             LEFT JOIN loaded l USING (table_name, path)

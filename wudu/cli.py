@@ -64,7 +64,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     ok = all(r.success for r in results)
     print_summary(root, results, first, last, elapsed)
-    return 0 if ok else 1
+    from wudu.summary import file_problems, print_file_problems, print_stray_files, stray_files
+
+    problems = file_problems(root, first, last)  # rejected/unrecognised files: the run is not green
+    strays = stray_files(root)
+    print_file_problems(problems)
+    print_stray_files(strays)
+    return 0 if ok and not problems and not strays else 1
 
 
 def cmd_publish(args: argparse.Namespace) -> int:

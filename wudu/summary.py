@@ -55,9 +55,10 @@ def print_summary(root: Path, results, first: str, last: str, elapsed: float) ->
                     "sum(rows_loaded) AS rows_loaded, sum(rows_quarantined) AS rows_quarantined, "
                     "count(*) FILTER (WHERE status <> 'loaded') AS files_not_loaded FROM raw.file_manifest "
                     "WHERE partition_day BETWEEN ? AND ? GROUP BY 1 ORDER BY 1", [first, last]))
-        print("\nquarantined rows by rule:")
-        print(_show(con, "SELECT source, table_name, rule, count(*) AS rows FROM raw.quarantine "
-                         "WHERE partition_day BETWEEN ? AND ? GROUP BY ALL ORDER BY 1, 2, 3", [first, last]))
+        print("\nquarantined rows (scope row) and nulled optional values (scope field) by rule:")
+        print(_show(con, "SELECT source, table_name, rule, coalesce(scope, 'row') AS scope, count(*) AS rows "
+                         "FROM raw.quarantine WHERE partition_day BETWEEN ? AND ? GROUP BY ALL ORDER BY 1, 2, 4, 3",
+                    [first, last]))
         rel = con.execute(
             "SELECT schema_name, count(*) FROM (SELECT schema_name FROM duckdb_tables() UNION ALL "
             "SELECT schema_name FROM duckdb_views() WHERE NOT internal) WHERE schema_name IN "
@@ -81,3 +82,40 @@ def print_summary(root: Path, results, first: str, last: str, elapsed: float) ->
         print(f"\n五度报告 reports {folder.name}: {len(pages)} pages (+ xlsx) in {folder}  "
               f"(district: {next((x.name for x in pages if x.name.startswith('district-')), '-')})")
     print(f"\nanalysts: duckdb -readonly {p.published_db}   ·   python: from wudu.analyst import query")
+
+
+def file_problems(root: Path, first: str, last: str) -> list[dict]:
+    """Rejected and unrecognised landing files of the days (read from the build warehouse, which
+    holds the manifest even when nothing was published)."""
+    from transforms.blocking import blocking_problems
+
+    p = paths(root)
+    db = p.build_db if p.build_db.exists() else p.published_db
+    if not db.exists():
+        return []
+    with duckdb.connect(str(db), read_only=True) as con:
+        return blocking_problems(con, first, last)
+
+
+def stray_files(root: Path) -> list[str]:
+    """Files under landing/ outside every source's folder: no load sees them, so the summary does."""
+    from transforms.landing import unknown_sources
+
+    landing = paths(root).landing
+    return [str(f.relative_to(landing)) for f in unknown_sources(landing)]
+
+
+def print_file_problems(problems: list[dict]) -> None:
+    """One paragraph naming each file, its rule and its fix (no stack trace: expected data problems)."""
+    from transforms.blocking import paragraph
+
+    if problems:
+        print("\n" + paragraph(problems))
+
+
+def print_stray_files(files: list[str]) -> None:
+    if files:
+        print(f"\n无法识别的文件 Files not recognised under landing/ ({len(files)}), outside every source folder "
+              f"(roster, platform, training): {', '.join(files[:20])}{' …' if len(files) > 20 else ''} — "
+              "fix 修复: move each into landing/<source>/<YYYY-MM-DD>/ or remove it.")
+

@@ -15,6 +15,7 @@ from dagster_dbt.dbt_project import using_dagster_dev
 
 from orchestration.partitions import daily_partitions, window_days
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource, dbt_executable
+from transforms.blocking import blocking_problems, paragraph
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 
@@ -68,6 +69,14 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
         min_day, max_day = window_days(context)
         dbt_vars = {"min_day": min_day, "max_day": max_day}
         context.log.info(f"dbt build for {min_day}..{max_day} on {warehouse.paths.build_db}")
-        yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()
+        args = ["build", "--vars", json.dumps(dbt_vars)]
+        # a source with a rejected or unrecognised file holds back only its own downstream models
+        with warehouse.connect(log=context.log) as con:
+            problems = blocking_problems(con, min_day, max_day)
+        if problems:
+            blocked = sorted({p["source"] for p in problems})
+            args += ["--exclude", " ".join(f"source:{s}+" for s in blocked)]  # one value: dagster-dbt re-parses it
+            context.log.warning(paragraph(problems))
+        yield from dbt.cli(args, context=context).stream()
 
     return wudu_dbt_assets

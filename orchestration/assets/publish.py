@@ -9,13 +9,18 @@ from transforms.publish.postgres import publish_postgres
 
 
 def build_publish_asset(dbt_assets: dg.AssetsDefinition) -> dg.AssetsDefinition:
-    """Downstream of every dbt model."""
+    """Downstream of the dbt step. Its deps are the reference seeds — built by every dbt run, as
+    they read no landing source — rather than every model: a source held back by a rejected file
+    (transforms.blocking: `--exclude source:<src>+`) leaves its models unbuilt, and Dagster skips
+    whatever depends on an output that was not yielded; the other sources must still publish.
+    A failed dbt step still stops publishing (its downstream steps do not run)."""
+    seeds = [k for k, g in dbt_assets.group_names_by_key.items() if g == "reference_seeds"]
 
     @dg.asset(
         group_name="publish",
         partitions_def=daily_partitions,
         backfill_policy=dg.BackfillPolicy.single_run(),
-        deps=[dbt_assets],
+        deps=seeds or [dbt_assets],
         pool=WAREHOUSE_POOL,
         kinds={"duckdb"},
         description="Analyst warehouse 分析库: the marts, data-quality marts and reference seeds of the build "

@@ -1,6 +1,8 @@
 """Raw assets: one per source, daily-partitioned. Each lands that day's files into the build
 warehouse (valid rows → raw.<source>__<table>, failing rows → raw.quarantine) and reports:
-- `contract` (ERROR, blocking): every file readable with its required columns;
+- `contract` (ERROR): every file recognised, readable, with its required columns; a failure
+  blocks the source's downstream dbt models only (transforms.blocking: the dbt step excludes
+  `source:<source>+`), so the other sources are still modelled and published;
 - `reconciliation` (ERROR, blocking): rows read = rows loaded + rows quarantined, per file, as
   counted back from the warehouse;
 - `<table>_suite` (WARN): the table's Great Expectations suite over the day's typed batch."""
@@ -10,6 +12,7 @@ import dagster as dg
 from expectations.runner import SuiteOutcome, SuiteRunner, validate_batch
 from orchestration.partitions import days_between, daily_partitions, window_days
 from orchestration.resources import WAREHOUSE_POOL, TransientWarehouseError, WarehouseResource
+from transforms.blocking import MISSING_IS_ERROR
 from transforms.contracts import Source, load_contracts
 from transforms.loader import LoadReport, load_source_day
 from transforms.reconcile import previous_rows_read, reconcile
@@ -19,7 +22,6 @@ DESCRIPTIONS = {
     "platform": "Smart-education platform 智慧教育平台: smart-classroom lessons 智慧课堂课次, xAPI learning/homework/assessment/resource events, lesson observations 听评课.",
     "training": "Teacher-training system 研训管理系统 (Chinese-header XLSX/CSV): projects 培训项目, sign-ins 签到, credit audits 学分审核, satisfaction surveys 满意度问卷.",
 }
-MISSING_IS_ERROR = {"roster"}  # a roster snapshot must be complete; event sources may have quiet days
 
 
 def _suite_metadata(outcomes: list[SuiteOutcome]) -> dict:
@@ -75,10 +77,12 @@ def _check_specs(source: Source) -> list[dg.AssetCheckSpec]:
     for t in source.tables.values():
         key = table_key(source.name, t.name)
         specs += [
-            dg.AssetCheckSpec("contract", asset=key, blocking=True,
-                              description="ERROR: the file is readable and carries its required columns"
+            dg.AssetCheckSpec("contract", asset=key,
+                              description="ERROR: the file is recognised, readable and carries its required columns"
                                           + (" (and, for a roster snapshot, was delivered)" if source.name in MISSING_IS_ERROR else "")
-                                          + "; a failure blocks the partition's downstream assets."),
+                                          + (" — and no file of the source's landing folder is left unrecognised"
+                                             if t.name == PRIMARY_TABLE[source.name] else "")
+                                          + "; a failure holds back this source's downstream dbt models (only)."),
             dg.AssetCheckSpec("reconciliation", asset=key, blocking=True,
                               description="ERROR: rows read = rows loaded + rows quarantined for every file (nothing lost)."),
             dg.AssetCheckSpec("suite", asset=key,
@@ -134,10 +138,13 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
             key = table_key(source.name, t.name)
             files = [(r.day, f) for r in reports for f in r.files if f.table == t.name]
             rejected = [f for _, f in files if f.status == "rejected"]
+            if t.name == PRIMARY_TABLE[source.name]:  # files no table recognises are reported once, here
+                rejected += [f for r in reports for f in r.not_recognised]
             missing = [r.day for r in reports if t.name in r.missing_tables]
             yield dg.AssetCheckResult(
                 asset_key=key, check_name="contract", severity=dg.AssetCheckSeverity.ERROR,
                 passed=not rejected and not (source.name in MISSING_IS_ERROR and missing),
+                description="; ".join(f"{f.path}: {f.error}" for f in rejected)[:500] or None,
                 metadata={"files_rejected": len(rejected),
                           "rejected": dg.MetadataValue.md("\n".join(f"- `{f.path}`: {f.error}" for f in rejected) or "none"),
                           "days_without_file": ", ".join(missing) or "none"},
