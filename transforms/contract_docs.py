@@ -26,21 +26,25 @@ META_DOCS = {
 }
 # The loader's bookkeeping tables (DDL in transforms/loader.py), exposed to dbt as source `ops`.
 LOADER_TABLES = {
-    "quarantine": ("Rows that failed a row-level rule (one row per failed rule); personal data masked in row_data.", {
+    "quarantine": ("Rows that failed a row-level rule (scope row: the record is held back) and optional values that "
+                   "failed their format (scope field: the value was nulled, the record loaded); personal data masked.", {
         "source": "landing source (roster | platform | training)",
         "table_name": "contract table name",
         "partition_day": "landing day of the file",
         "source_file": "file path relative to the landing root",
         "row_number": "1-based record number in the file",
-        "rule": "failed rule: required, type, allowed, range, pattern, in_partition_day, duplicate_key, unknown_reference",
+        "rule": "failed rule (docs/validation.md): required, type, allowed, range, pattern, check_digit, number_cell, "
+                "end_before_start, in_partition_day, unknown_reference, duplicate_key",
         "column_name": "offending column",
         "offending_value": "offending value (masked when personal data)",
         "failed_rules": "all rules the row failed, comma-separated",
         "row_data": "the row as JSON, personal data masked",
         "quarantined_at": "time of quarantine",
+        "scope": "row (record held back, counted by reconciliation) | field (one optional value nulled, record loaded)",
+        "sheet": "workbook sheet the record came from (XLSX/XLS), else NULL",
     }),
-    "file_manifest": ("One row per landed file and load attempt: rows read / loaded / quarantined and status "
-                      "loaded | duplicate | rejected.", {
+    "file_manifest": ("One row per file found under landing/ and load attempt: rows read / loaded / quarantined and "
+                      "status loaded | duplicate | rejected | not_recognised | companion.", {
         "source": "landing source",
         "partition_day": "landing day",
         "table_name": "contract table name",
@@ -50,8 +54,8 @@ LOADER_TABLES = {
         "rows_read": "records read",
         "rows_loaded": "records written to the raw table",
         "rows_quarantined": "records written to raw.quarantine",
-        "status": "loaded | duplicate | rejected",
-        "error": "why a file was rejected",
+        "status": "loaded | duplicate | rejected | not_recognised | companion",
+        "error": "why a file was rejected or not recognised, and the fix",
         "loaded_at": "load time",
     }),
 }

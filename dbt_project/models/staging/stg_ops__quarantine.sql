@@ -1,4 +1,4 @@
--- One row per quarantined row and failed rule (loader bookkeeping).
+-- One row per finding of the loader: a quarantined row (scope row) or a nulled optional value (scope field).
 select
     cast(source as varchar)             as source,
     cast(table_name as varchar)         as table_name,
@@ -8,5 +8,7 @@ select
     cast(rule as varchar)               as rule,
     cast(column_name as varchar)        as column_name,
     cast(failed_rules as varchar)       as failed_rules,
-    cast(quarantined_at as timestamp)   as quarantined_at
+    cast(quarantined_at as timestamp)   as quarantined_at,
+    coalesce(cast(scope as varchar), 'row') as scope,
+    cast(sheet as varchar)              as sheet
 from {{ source('ops', 'quarantine') }}

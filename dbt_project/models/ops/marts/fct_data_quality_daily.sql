@@ -18,6 +18,7 @@ with manifest as (
         count(case when status = 'loaded' then 1 end) as files_loaded,
         count(case when status = 'duplicate' then 1 end) as files_duplicate,
         count(case when status = 'rejected' then 1 end) as files_rejected,
+        count(case when status = 'not_recognised' then 1 end) as files_not_recognised,
         coalesce(sum(rows_read), 0) as rows_read,
         coalesce(sum(case when status = 'loaded' then rows_loaded end), 0) as rows_loaded,
         coalesce(sum(case when status = 'loaded' then rows_quarantined end), 0) as rows_quarantined
@@ -29,8 +30,10 @@ quarantine as (
         source,
         table_name,
         partition_day,
-        count(distinct (source_file, source_row_number)) as quarantined_rows,
-        count(*) as rule_failures,
+        -- scope row: the record is held back; scope field: one optional value nulled, the record loaded
+        count(distinct case when scope = 'row' then (source_file, source_row_number) end) as quarantined_rows,
+        count(case when scope = 'row' then 1 end) as rule_failures,
+        count(case when scope = 'field' then 1 end) as fields_flagged,
         string_agg(distinct rule, ',' order by rule) as failed_rules
     from {{ ref('stg_ops__quarantine') }}
     group by all
@@ -53,8 +56,8 @@ select
     k.source,
     k.table_name,
     k.partition_day,
-    {{ zero_if_missing('m', ['files', 'files_loaded', 'files_duplicate', 'files_rejected', 'rows_read', 'rows_loaded', 'rows_quarantined']) }},
-    {{ zero_if_missing('q', ['quarantined_rows', 'rule_failures']) }},
+    {{ zero_if_missing('m', ['files', 'files_loaded', 'files_duplicate', 'files_rejected', 'files_not_recognised', 'rows_read', 'rows_loaded', 'rows_quarantined']) }},
+    {{ zero_if_missing('q', ['quarantined_rows', 'rule_failures', 'fields_flagged']) }},
     q.failed_rules,
     coalesce(r.raw_rows, 0) as raw_rows,
     {{ pct('coalesce(q.quarantined_rows, 0)', 'coalesce(r.raw_rows, 0) + coalesce(q.quarantined_rows, 0)') }} as quarantined_pct
