@@ -65,6 +65,8 @@ class Table:
     columns: tuple[Column, ...]
     snapshot: bool = False
     day_column: str | None = None
+    # the share of a day's rows that may be quarantined before the table's GX suite turns red
+    max_quarantine_share: float = 0.05
 
     @property
     def raw_table(self) -> str:
@@ -135,6 +137,7 @@ def load_contracts() -> dict[str, Source]:
                 columns=cols,
                 snapshot=bool(tdef.get("snapshot", False)),
                 day_column=tdef.get("day_column"),
+                max_quarantine_share=float(tdef.get("max_quarantine_share", Table.max_quarantine_share)),
             )
         sources[sname] = Source(sname, sdef.get("label_zh", ""), tables)
     return sources
