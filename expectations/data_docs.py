@@ -6,7 +6,9 @@ fonts and images into every site. A district server often has no internet, so af
 `make_offline` rewrites the pages: external and `static/` stylesheets, scripts, icons and images
 are dropped, and one small inline stylesheet (GX's own default styles plus the layout rules the
 pages need from Bootstrap) takes their place. Nothing a page shows depends on the scripts: GX
-renders every table server-side."""
+renders the validation pages server-side; the index's tables are filled by bootstrap-table from
+data inlined in the page, so a few lines of our own script (`_OUR_SCRIPT`) stand in for jQuery and
+bootstrap-table: they draw those tables as plain HTML with the same links."""
 from __future__ import annotations
 
 import os
@@ -41,6 +43,40 @@ a{color:#0b5cad}
 .fas,.far,.fa{font-style:normal}.fa-check-circle:before{content:"✔"}.fa-times:before{content:"✘"}
 """
 
+# Stands in for jQuery + bootstrap-table: `$(sel).bootstrapTable({columns, data})` draws a plain
+# table (clicking a row opens its page); every other jQuery/Bootstrap call is a no-op.
+_OUR_SCRIPT = """<script id="wudu-offline-js">(function () {
+  function wrap(els) {
+    var api = {
+      bootstrapTable: function (o) {
+        if (!o || typeof o !== "object") return proxy;
+        els.forEach(function (t) {
+          var cols = (o.columns || []).filter(function (c) { return c.visible !== false; });
+          var head = "<thead><tr>" + cols.map(function (c) { return "<th>" + (c.title || c.field) + "</th>"; }).join("") + "</tr></thead>";
+          var rows = (o.data || []).map(function (r) {
+            var href = r._table_row_link_path ? ' data-href="' + r._table_row_link_path + '" style="cursor:pointer"' : "";
+            return "<tr" + href + ">" + cols.map(function (c) { return "<td>" + (r[c.field] == null ? "" : r[c.field]) + "</td>"; }).join("") + "</tr>";
+          }).join("");
+          t.classList.add("table", "table-striped");
+          t.innerHTML = head + "<tbody>" + rows + "</tbody>";
+          t.addEventListener("click", function (e) {
+            var tr = e.target.closest("tr[data-href]");
+            if (tr && !e.target.closest("a")) window.location = tr.getAttribute("data-href");
+          });
+        });
+        return proxy;
+      },
+      ready: function (f) { document.readyState === "loading" ? document.addEventListener("DOMContentLoaded", f) : f(); return proxy; }
+    };
+    var proxy = new Proxy(api, { get: function (t, p) { return p in t ? t[p] : function () { return proxy; }; } });
+    return proxy;
+  }
+  window.$ = window.jQuery = function (sel) {
+    if (typeof sel === "function") { return wrap([]).ready(sel); }
+    return wrap(typeof sel === "string" ? Array.from(document.querySelectorAll(sel)) : [sel]);
+  };
+})();</script>"""
+
 _EXTERNAL_TAGS = [
     # <link …href="http…"> / <link …href="…static/…"> (stylesheets and the favicon)
     re.compile(r"<link\b[^>]*\bhref=\"(?:https?:|//|[./]*static/)[^\"]*\"[^>]*>", re.I),
@@ -54,7 +90,7 @@ _EXTERNAL_TAGS = [
 def _inline_css() -> str:
     gx_css = _GX_STYLES.read_text(encoding="utf-8") if _GX_STYLES.exists() else ""
     gx_css = re.sub(r"url\([^)]*\)", "none", gx_css)  # its only url() is a logo on S3
-    return f'<style id="wudu-offline">{gx_css}\n{_OUR_STYLES}</style>'
+    return f'<style id="wudu-offline">{gx_css}\n{_OUR_STYLES}</style>{_OUR_SCRIPT}'
 
 
 def make_offline(site: Path) -> int:

@@ -75,7 +75,9 @@ class SuiteRunner:
     def validate(self, df: pd.DataFrame, table: Table, day: str, previous_rows: int | None = None) -> SuiteOutcome:
         started = time.monotonic()
         ctx = self.ctx
-        batch_def = (ctx.data_sources.add_or_update_pandas(f"{table.source}_{table.name}")
+        # names carry the day: one context validates every day of a run, and replacing a day's
+        # data source would orphan the checkpoint stored for the previous day
+        batch_def = (ctx.data_sources.add_or_update_pandas(f"{table.source}_{table.name}_{day}")
                      .add_dataframe_asset(table.name)
                      .add_batch_definition_whole_dataframe(day))
         suite = ctx.suites.add_or_update(build_suite(table, day, previous_rows, flagged=QUARANTINED_FLAG in df.columns))
@@ -85,11 +87,11 @@ class SuiteRunner:
         if self.docs_dir is not None:
             # a checkpoint stores the result for the docs; the site is rendered once, in build_docs()
             checkpoint = ctx.checkpoints.add_or_update(gx.Checkpoint(
-                name=f"wudu_{table.source}_{table.name}", validation_definitions=[vd], actions=[],
+                name=f"wudu_{table.source}_{table.name}_{day}", validation_definitions=[vd], actions=[],
                 result_format=result_format))
             from great_expectations.core.run_identifier import RunIdentifier
 
-            run_id = RunIdentifier(run_name=f"{self.run_name or 'wudu'} {day}")
+            run_id = RunIdentifier(run_name=f"{self.run_name or 'wudu'}_{day}")
             vri, result = next(iter(checkpoint.run(batch_parameters={"dataframe": df}, run_id=run_id).run_results.items()))
         else:
             vri, result = None, vd.run(batch_parameters={"dataframe": df}, result_format=result_format)

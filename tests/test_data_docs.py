@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import duckdb
 import pytest
@@ -48,8 +50,11 @@ def test_suite_green_at_the_demo_rate_and_red_above_the_threshold(roster_day):
     broken = validate_batch(con, runner, "_broken", table, DAY, None)
     assert not broken.success
     assert {"quarantine_share", "required"} <= {o.rule for o in broken.failed}
+    # the same runner goes on to the next day of a run (one context, one site per run)
+    next_day = validate_batch(con, runner, batch, table, "2026-09-08", None)
     runner.build_docs()
     assert ok.docs_url and ok.docs_url.startswith("file://") and ok.docs_url != broken.docs_url
+    assert next_day.docs_url and next_day.docs_url != ok.docs_url
 
 
 def _open_offline(url: str) -> tuple[list[str], dict]:
@@ -94,17 +99,22 @@ def test_data_docs_open_offline_with_styles(roster_day):
     outcome = validate_batch(con, runner, "_gx_batch__users", table, DAY, None)
     runner.build_docs()
     assert not (site / "static").exists(), "GX's 4 MB of fonts and images are not copied into every site"
-    html = outcome.docs_url and (site / outcome.docs_url.split(str(site), 1)[1].lstrip("/")).read_text(encoding="utf-8")
+    page = Path(unquote(urlparse(outcome.docs_url).path))
+    assert page.is_relative_to(site)
+    html = page.read_text(encoding="utf-8")
     assert "https://" not in "".join(l for l in html.splitlines() if "<link" in l or "<script src" in l)
 
+    seen = {}
     for url in (runner.site_url, outcome.docs_url):
-        outside, facts = _open_offline(url)
+        outside, facts = seen[url] = _open_offline(url)
         assert outside == [], f"requests leaving file:// from {url}: {outside}"
         assert facts["sheets"] >= 1 and facts["rules"] > 20, facts
         assert "Noto Sans CJK SC" in facts["font"], facts["font"]  # our inline stylesheet applied
         assert facts["cellBorder"] == "solid", facts
     # the validation page names the Dagster run, not GX's `__none__`
     assert "run0offl" in facts["text"] and "__none__" not in facts["text"]
+    # the index lists the validation (drawn without jQuery/bootstrap-table from the page's own data)
+    assert "run0offl_2026-09-07" in seen[runner.site_url][1]["text"]
 
 
 def test_old_sites_are_pruned(tmp_path):
