@@ -80,7 +80,8 @@ class SuiteRunner:
         batch_def = (ctx.data_sources.add_or_update_pandas(f"{table.source}_{table.name}_{day}")
                      .add_dataframe_asset(table.name)
                      .add_batch_definition_whole_dataframe(day))
-        suite = ctx.suites.add_or_update(build_suite(table, day, previous_rows, flagged=QUARANTINED_FLAG in df.columns))
+        suite = ctx.suites.add_or_update(build_suite(table, day, previous_rows, flagged=QUARANTINED_FLAG in df.columns,
+                                                  rows=len(df)))
         vd = ctx.validation_definitions.add_or_update(
             gx.ValidationDefinition(name=f"{table.qualified}:{day}", data=batch_def, suite=suite))
         result_format = {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE}
