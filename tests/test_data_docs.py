@@ -128,3 +128,15 @@ def test_old_sites_are_pruned(tmp_path):
     removed = prune_sites(tmp_path, keep=2)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2026-09-07_2026-09-08__run00003", "2026-09-07_2026-09-08__run00004"]
     assert len(removed) == 3
+
+
+def test_in_partition_day_holds_for_date_columns(roster_day):
+    """Sign-ins carry a DATE day column: rows on the partition day pass (a `date` bound against
+    pandas' datetime64 used to fail every row-free night)."""
+    root, con = roster_day
+    load_source_day(con, root / "data" / "landing", "training", DAY)
+    table = load_contracts()["training"].tables["signins"]
+    outcome = validate_batch(con, SuiteRunner(), "_gx_batch__signins", table, DAY, None)
+    rule = next(o for o in outcome.outcomes if o.rule == "in_partition_day")
+    on_day = con.execute("SELECT count(*) FILTER (WHERE NOT _quarantined) FROM _gx_batch__signins").fetchone()[0]
+    assert on_day > 0 and rule.success, rule
