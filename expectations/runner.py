@@ -10,7 +10,8 @@ from pathlib import Path
 import great_expectations as gx
 import pandas as pd
 
-from expectations.suites import build_suite
+from expectations.data_docs import file_url, make_offline
+from expectations.suites import QUARANTINED_FLAG, build_suite
 from transforms.contracts import Table
 
 logging.getLogger("great_expectations").setLevel(logging.WARNING)
@@ -34,20 +35,33 @@ class SuiteOutcome:
     rows: int
     seconds: float
     outcomes: list[ExpectationOutcome] = field(default_factory=list)
-    docs_path: str | None = None
+    docs_path: str | None = None  # the site's index.html
+    docs_url: str | None = None  # file:// URL of this validation's own page (set by build_docs)
 
     @property
     def failed(self) -> list[ExpectationOutcome]:
         return [o for o in self.outcomes if not o.success]
 
 
-class SuiteRunner:
-    """One ephemeral GX context per source-day: every table's validation lands in the same Data
-    Docs site (docs_dir/index.html lists them all)."""
+def _quiet(ctx) -> None:
+    """No tqdm "Calculating Metrics" bars: they fill the terminal and the step's compute log.
+    (Both flags: GX checks metric_calculations even when globally is off.)"""
+    from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    def __init__(self, docs_dir: Path | None = None):
+    ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+
+
+class SuiteRunner:
+    """One ephemeral GX context; every validation it runs lands in the same Data Docs site
+    (docs_dir/index.html lists them all). `run_name` names the validations in the docs (GX shows
+    `__none__` otherwise): the Dagster run id and the day."""
+
+    def __init__(self, docs_dir: Path | None = None, run_name: str | None = None):
         self.docs_dir = docs_dir
+        self.run_name = run_name
+        self._stored: list[tuple[SuiteOutcome, object]] = []  # outcome, its ValidationResultIdentifier
         self.ctx = gx.get_context(mode="ephemeral")
+        _quiet(self.ctx)
         if docs_dir is not None:
             self.ctx.add_data_docs_site(
                 site_name="wudu",
@@ -61,24 +75,33 @@ class SuiteRunner:
     def validate(self, df: pd.DataFrame, table: Table, day: str, previous_rows: int | None = None) -> SuiteOutcome:
         started = time.monotonic()
         ctx = self.ctx
-        batch_def = (ctx.data_sources.add_or_update_pandas(f"{table.source}_{table.name}")
+        # names carry the day: one context validates every day of a run, and replacing a day's
+        # data source would orphan the checkpoint stored for the previous day
+        batch_def = (ctx.data_sources.add_or_update_pandas(f"{table.source}_{table.name}_{day}")
                      .add_dataframe_asset(table.name)
                      .add_batch_definition_whole_dataframe(day))
-        suite = ctx.suites.add_or_update(build_suite(table, day, previous_rows))
+        suite = ctx.suites.add_or_update(build_suite(table, day, previous_rows, flagged=QUARANTINED_FLAG in df.columns,
+                                                  rows=len(df)))
         vd = ctx.validation_definitions.add_or_update(
             gx.ValidationDefinition(name=f"{table.qualified}:{day}", data=batch_def, suite=suite))
         result_format = {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE}
         if self.docs_dir is not None:
             # a checkpoint stores the result for the docs; the site is rendered once, in build_docs()
             checkpoint = ctx.checkpoints.add_or_update(gx.Checkpoint(
-                name=f"wudu_{table.source}_{table.name}", validation_definitions=[vd], actions=[],
+                name=f"wudu_{table.source}_{table.name}_{day}", validation_definitions=[vd], actions=[],
                 result_format=result_format))
-            result = next(iter(checkpoint.run(batch_parameters={"dataframe": df}).run_results.values()))
+            from great_expectations.core.run_identifier import RunIdentifier
+
+            run_id = RunIdentifier(run_name=f"{self.run_name or 'wudu'}_{day}")
+            vri, result = next(iter(checkpoint.run(batch_parameters={"dataframe": df}, run_id=run_id).run_results.items()))
         else:
-            result = vd.run(batch_parameters={"dataframe": df}, result_format=result_format)
-        return SuiteOutcome(suite=table.qualified, success=bool(result.success), rows=len(df),
-                            seconds=time.monotonic() - started, outcomes=summarise(result, table),
-                            docs_path=str(self.docs_dir / "index.html") if self.docs_dir else None)
+            vri, result = None, vd.run(batch_parameters={"dataframe": df}, result_format=result_format)
+        outcome = SuiteOutcome(suite=table.qualified, success=bool(result.success), rows=len(df),
+                               seconds=time.monotonic() - started, outcomes=summarise(result, table),
+                               docs_path=str(self.docs_dir / "index.html") if self.docs_dir else None)
+        if vri is not None:
+            self._stored.append((outcome, vri))
+        return outcome
 
 
     def build_docs(self) -> str | None:
@@ -86,7 +109,16 @@ class SuiteRunner:
         if self.docs_dir is None:
             return None
         self.ctx.build_data_docs(site_names=["wudu"])
+        make_offline(self.docs_dir)
+        for outcome, vri in self._stored:
+            urls = self.ctx.get_docs_sites_urls(resource_identifier=vri, site_name="wudu", only_if_exists=False)
+            outcome.docs_url = next((u["site_url"] for u in urls if u.get("site_url")), None)
+        self._stored.clear()
         return str(self.docs_dir / "index.html")
+
+    @property
+    def site_url(self) -> str | None:
+        return file_url(self.docs_dir / "index.html") if self.docs_dir else None
 
 
 def summarise(result, table: Table) -> list[ExpectationOutcome]:
@@ -146,4 +178,7 @@ def validate_batch(con, runner: SuiteRunner, batch: str, table, day: str, prev: 
         if df.empty:
             break
         parts.append(runner.validate(df, table, day, None))
-    return merge_outcomes(parts)
+    merged = merge_outcomes(parts)
+    # the docs link of the day goes to the first chunk's page
+    runner._stored = [(merged if o is parts[0] else o, v) for o, v in runner._stored]
+    return merged

@@ -128,7 +128,7 @@ def render_validation() -> str:
         "|---|---|---|",
         "| `contract` — every file readable, required columns present, (roster) every file delivered | ERROR, blocking | dbt and publishing are skipped for the run's partition; other partitions are unaffected |",
         "| `reconciliation` — rows read = rows loaded + rows quarantined, per file, counted back from the warehouse | ERROR, blocking | as above |",
-        "| `<table>_suite` — the table's Great Expectations suite over the day's typed rows | WARN | the run goes on; failing rows are already in `raw.quarantine` |",
+        "| `<table>_suite` — the table's Great Expectations suite over the day's typed rows; red when one rule, or the quarantine in all, takes more than the table's `max_quarantine_share` (contract, default 5%) | WARN | the run goes on; failing rows are already in `raw.quarantine` |",
         "",
         "## Row rules (each failing row goes to `raw.quarantine` with file, row number, rule, column and value)",
         "",

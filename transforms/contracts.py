@@ -67,6 +67,8 @@ class Table:
     day_column: str | None = None
     # (start, end) column pairs: an end before its start is a finding (rule end_before_start)
     order: tuple[tuple[str, str], ...] = ()
+    # the share of a day's rows that may be quarantined before the table's GX suite turns red
+    max_quarantine_share: float = 0.05
 
     @property
     def raw_table(self) -> str:
@@ -139,6 +141,7 @@ def load_contracts() -> dict[str, Source]:
                 snapshot=bool(tdef.get("snapshot", False)),
                 day_column=tdef.get("day_column"),
                 order=tuple(tuple(pair) for pair in tdef.get("order", ())),
+                max_quarantine_share=float(tdef.get("max_quarantine_share", Table.max_quarantine_share)),
             )
         sources[sname] = Source(sname, sdef.get("label_zh", ""), tables, tuple(sdef.get("companions", ())))
     return sources

@@ -215,7 +215,7 @@ def _prepare(con, table: Table, source: str, day: str, display: str, refs: dict[
         for c in table.columns if c.references in refs
     )
     stored = ", ".join(q(c.stored_name) for c in table.columns)
-    cols = f"{stored}{flags}, _row_number, {lit(display)} AS _source_file"
+    cols = f"{stored}{flags}, _row_number, {lit(display)} AS _source_file, len(_failures) > 0 AS _quarantined"
     if exists:
         con.execute(f"INSERT INTO {batch} SELECT {cols} FROM _checked_{k}")
     else:

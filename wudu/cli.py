@@ -35,7 +35,13 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_days(first: str, last: str, per_day: bool = False):
+def quiet_run_config(verbose: bool) -> dict:
+    """Quiet by default: Dagster's console shows warnings and errors only (every event is still in
+    the run's event log and the UI); --verbose shows everything, dbt's lines included."""
+    return {"loggers": {"console": {"config": {"log_level": "DEBUG" if verbose else "WARNING"}}}}
+
+
+def run_days(first: str, last: str, per_day: bool = False, verbose: bool = False):
     """Materialise every asset for the days through Dagster, recorded in $DAGSTER_HOME.
     One run over the range (as a UI backfill with the single-run policy does) or one per day."""
     from dagster import DagsterInstance
@@ -49,7 +55,8 @@ def run_days(first: str, last: str, per_day: bool = False):
     results = []
     for a, b in windows:
         tags = {"dagster/asset_partition_range_start": a, "dagster/asset_partition_range_end": b}
-        results.append(job.execute_in_process(instance=instance, tags=tags, raise_on_error=False))
+        results.append(job.execute_in_process(instance=instance, tags=tags, raise_on_error=False,
+                                              run_config=quiet_run_config(verbose)))
     return results
 
 
@@ -58,7 +65,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     first = args.start
     last = args.end or (dt.date.fromisoformat(first) + dt.timedelta(days=args.days - 1)).isoformat()
     started = time.monotonic()
-    results = run_days(first, last, per_day=args.per_day)
+    if args.verbose:
+        os.environ["WUDU_VERBOSE"] = "1"  # read by the dbt asset: stream every dbt line
+    else:
+        print(f"wudu run {first}..{last}: landing, validating, dbt build, publishing … (--verbose for every log line)",
+              flush=True)
+    results = run_days(first, last, per_day=args.per_day, verbose=args.verbose)
     elapsed = time.monotonic() - started
     from wudu.summary import print_summary
 
@@ -146,6 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--days", type=int, default=1)
     r.add_argument("--data-dir")
     r.add_argument("--per-day", action="store_true", help="one run per day instead of one run over the range")
+    r.add_argument("--verbose", action="store_true",
+                   help="every Dagster event and dbt line on the terminal (default: warnings and the summary)")
     r.set_defaults(fn=cmd_run)
 
     pb = sub.add_parser("publish", help="re-publish the analysts' warehouse, or copy it to PostgreSQL for BI tools")

@@ -1,6 +1,9 @@
 """The short report `wudu run` prints: what landed, what dbt built, and the top of the 五度 marts."""
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import duckdb
@@ -30,6 +33,65 @@ def run_counts(results) -> dict[str, int]:
     return {"assets_materialized": built, "checks_passed": checks_passed, "checks_failed": checks_failed}
 
 
+@dataclass
+class FailedCheck:
+    asset: str
+    check: str
+    severity: str
+    partition: str
+    fix: str
+
+
+def _meta_text(metadata: dict, key: str) -> str | None:
+    """A metadata value by its machine name (keys may carry a Chinese label after it)."""
+    for k, v in (metadata or {}).items():
+        if k.split(" ")[0] == key:
+            return str(getattr(v, "value", v))
+    return None
+
+
+@lru_cache(maxsize=1)
+def _dbt_test_fixes() -> dict[str, str]:
+    """dbt test name → the "Fix: …" sentence of its description (the project writes one per test)."""
+    manifest = Path(__file__).resolve().parents[1] / "dbt_project" / "target" / "manifest.json"
+    if not manifest.exists():
+        return {}
+    nodes = json.loads(manifest.read_text(encoding="utf-8")).get("nodes", {})
+    out = {}
+    for n in nodes.values():
+        desc = n.get("description") or ""
+        if n.get("resource_type") == "test" and "Fix:" in desc:
+            out[n["name"]] = desc[desc.index("Fix:"):].strip()
+    return out
+
+
+def _fix_for(ev) -> str:
+    fix = _meta_text(ev.metadata, "fix")
+    if fix:
+        return fix
+    if ev.check_name in ("contract", "reconciliation"):
+        return f"{ev.check_name}: open the check in the UI (rejected files / mismatches are listed); fix the export and re-run the day"
+    if ev.check_name == "landing_freshness":
+        return f"exports missing for {_meta_text(ev.metadata, 'missing_school_days')}: ask the source system to re-deliver"
+    return _dbt_test_fixes().get(ev.check_name) or f"dbt build --select {ev.check_name} in dbt_project/ shows the failing rows"
+
+
+def failed_checks(results) -> list[FailedCheck]:
+    """Every failed check of the runs, with its partition (or the run's range) and a one-line fix."""
+    out = []
+    for r in results:
+        tags = r.dagster_run.tags
+        window = tags.get("dagster/partition") or "..".join(
+            t for t in (tags.get("dagster/asset_partition_range_start"), tags.get("dagster/asset_partition_range_end")) if t)
+        for ev in r.all_events:
+            if ev.event_type_value != "ASSET_CHECK_EVALUATION" or ev.event_specific_data.passed:
+                continue
+            e = ev.event_specific_data
+            out.append(FailedCheck(asset=e.asset_key.to_user_string(), check=e.check_name, severity=e.severity.value,
+                                   partition=e.partition or window, fix=_fix_for(e)))
+    return out
+
+
 def _show(con, sql: str, params=None) -> str:
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         return con.execute(sql, params or []).df().to_string(index=False)
@@ -43,6 +105,8 @@ def print_summary(root: Path, results, first: str, last: str, elapsed: float) ->
     c = run_counts(results)
     print(f"asset partitions materialised: {c['assets_materialized']} · checks passed: {c['checks_passed']} · "
           f"checks failed: {c['checks_failed']} (dbt tests and GX suites; WARN-level failures do not stop a run)")
+    for f in failed_checks(results):
+        print(f"  ✘ {f.severity} {f.asset} · {f.check} [{f.partition}] — {f.fix}")
     if not p.published_db.exists():
         print(f"no published warehouse at {p.published_db}")
         return

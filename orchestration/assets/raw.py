@@ -5,11 +5,17 @@ warehouse (valid rows → raw.<source>__<table>, failing rows → raw.quarantine
   `source:<source>+`), so the other sources are still modelled and published;
 - `reconciliation` (ERROR, blocking): rows read = rows loaded + rows quarantined, per file, as
   counted back from the warehouse;
-- `<table>_suite` (WARN): the table's Great Expectations suite over the day's typed batch."""
+- `<table>_suite` (WARN): the table's Great Expectations suite over the day's typed batch; red when
+  a rule, or the quarantine as a whole, takes more than the table's `max_quarantine_share`.
+Each run writes one Data Docs site (gx_docs/<days>__<run id>/) and links every day's page."""
+
+from pathlib import Path
 
 import dagster as dg
 
+from expectations.data_docs import prune_sites, site_name
 from expectations.runner import SuiteOutcome, SuiteRunner, validate_batch
+from orchestration.labels import CHECK_DESCRIPTIONS_ZH, labelled
 from orchestration.partitions import days_between, daily_partitions, window_days
 from orchestration.resources import WAREHOUSE_POOL, TransientWarehouseError, WarehouseResource
 from transforms.blocking import MISSING_IS_ERROR
@@ -22,9 +28,11 @@ DESCRIPTIONS = {
     "platform": "Smart-education platform 智慧教育平台: smart-classroom lessons 智慧课堂课次, xAPI learning/homework/assessment/resource events, lesson observations 听评课.",
     "training": "Teacher-training system 研训管理系统 (Chinese-header XLSX/CSV): projects 培训项目, sign-ins 签到, credit audits 学分审核, satisfaction surveys 满意度问卷.",
 }
+# the contract's human-readable copy, as a link the UI can open on the machine that serves it
+CONTRACT_DOC_URL = (Path(__file__).resolve().parents[2] / "docs" / "sources.md").as_uri()
 
 
-def _suite_metadata(outcomes: list[SuiteOutcome]) -> dict:
+def _suite_metadata(outcomes: list[tuple[str, SuiteOutcome]], site_url: str | None = None) -> dict:
     failed = [
         {"day": day, "rule": o.rule, "column": o.column, "expectation": o.expectation,
          "unexpected": o.unexpected_count, "sample": o.sample}
@@ -37,14 +45,22 @@ def _suite_metadata(outcomes: list[SuiteOutcome]) -> dict:
         "gx_seconds": round(sum(s.seconds for _, s in outcomes), 3),
     }
     if failed:
+        # one line the run summary can print: what broke, and where to look
+        worst = max(failed, key=lambda f: f["unexpected"])
+        meta["fix"] = (f"{worst['rule']} on {worst['column']} ({worst['unexpected']} rows, {worst['day']}): "
+                       "see raw.quarantine and the Data Docs page; fix the export or raise max_quarantine_share in "
+                       "transforms/contracts.yaml if the rate is expected")
+    if failed:
         meta["failures"] = dg.MetadataValue.md(
             "| day | rule | column | expectation | unexpected | sample |\n|---|---|---|---|---|---|\n"
             + "\n".join(f"| {f['day']} | {f['rule']} | {f['column']} | {f['expectation']} | {f['unexpected']} | "
                         f"{', '.join(f['sample'])[:120]} |" for f in failed))
-    docs = [s.docs_path for _, s in outcomes if s.docs_path]
-    if docs:
-        meta["data_docs"] = dg.MetadataValue.path(docs[-1])
-    return meta
+    if site_url:
+        meta["data_docs"] = dg.MetadataValue.url(site_url)
+    for day, s in outcomes:  # every day of the range, not just the last
+        if s.docs_url:
+            meta[f"data_docs {day}"] = dg.MetadataValue.url(s.docs_url)
+    return labelled(meta)
 
 
 def table_key(source: str, table: str) -> dg.AssetKey:
@@ -67,7 +83,9 @@ def _table_specs(source: Source) -> list[dg.AssetSpec]:
                         f"failing rows go to `raw.quarantine`. {DESCRIPTIONS[source.name]}",
             deps=[table_key(*r.split(".")) for r in refs],
             kinds={"duckdb"},
-            metadata={"contract": dg.MetadataValue.md(f"docs/sources.md#{source.name}{t.name}"), "key": ", ".join(t.key)},
+            metadata=labelled({"contract": dg.MetadataValue.md(f"[docs/sources.md#{source.name}{t.name}]"
+                                                               f"({CONTRACT_DOC_URL}#{source.name}{t.name})"),
+                               "key": ", ".join(t.key)}),
         ))
     return specs
 
@@ -78,15 +96,17 @@ def _check_specs(source: Source) -> list[dg.AssetCheckSpec]:
         key = table_key(source.name, t.name)
         specs += [
             dg.AssetCheckSpec("contract", asset=key,
-                              description="ERROR: the file is recognised, readable and carries its required columns"
+                              description=CHECK_DESCRIPTIONS_ZH["contract"] + " ERROR: the file is recognised, readable and carries its required columns"
                                           + (" (and, for a roster snapshot, was delivered)" if source.name in MISSING_IS_ERROR else "")
                                           + (" — and no file of the source's landing folder is left unrecognised"
                                              if t.name == PRIMARY_TABLE[source.name] else "")
                                           + "; a failure holds back this source's downstream dbt models (only)."),
             dg.AssetCheckSpec("reconciliation", asset=key, blocking=True,
-                              description="ERROR: rows read = rows loaded + rows quarantined for every file (nothing lost)."),
+                              description=CHECK_DESCRIPTIONS_ZH["reconciliation"] + " ERROR: rows read = rows loaded + rows quarantined for every file (nothing lost)."),
             dg.AssetCheckSpec("suite", asset=key,
-                              description=f"WARN: Great Expectations suite {t.qualified} ({t.label_zh}) on the day's typed rows."),
+                              description=CHECK_DESCRIPTIONS_ZH["suite"] + f" WARN: Great Expectations suite {t.qualified} "
+                                          f"({t.label_zh}) on the day's typed rows; red when more than "
+                                          f"{t.max_quarantine_share:.0%} of them (per rule or in all) are quarantined."),
         ]
     return specs
 
@@ -105,8 +125,11 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
         can_subset=False,
     )
     def _raw(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-        days = days_between(*window_days(context))
+        first, last = window_days(context)
+        days = days_between(first, last)
         paths = warehouse.paths
+        # one Data Docs site per run (the three sources share it), named after the days and the run
+        runner = SuiteRunner(paths.gx_docs / site_name(context.run_id, first, last), run_name=context.run_id[:8])
         reports: list[LoadReport] = []
         suites: dict[str, list[tuple[str, SuiteOutcome]]] = {t: [] for t in source.tables}
         recon: list[dict] = []
@@ -118,7 +141,6 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
                     tot = report.totals()
                     context.log.info(f"{source.name} {day}: {tot['files']} files, {tot['rows_read']} rows read, "
                                      f"{tot['rows_loaded']} loaded, {tot['rows_quarantined']} quarantined")
-                    runner = SuiteRunner(paths.gx_docs / source.name / day)
                     for t in source.tables.values():
                         batch = f"_gx_batch__{t.name}"
                         if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?",
@@ -127,8 +149,9 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
                         prev = previous_rows_read(con, source.name, t.name, day)
                         suites[t.name].append((day, validate_batch(con, runner, batch, t, day, prev)))
                         con.execute(f"DROP TABLE {batch}")
-                    runner.build_docs()
                     recon += [dict(r, day=day) for r in reconcile(con, source.name, day)]
+            runner.build_docs()
+            prune_sites(paths.gx_docs)
         except TransientWarehouseError:
             raise  # retried by the retry policy
         except Exception as exc:
@@ -145,27 +168,27 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
                 asset_key=key, check_name="contract", severity=dg.AssetCheckSeverity.ERROR,
                 passed=not rejected and not (source.name in MISSING_IS_ERROR and missing),
                 description="; ".join(f"{f.path}: {f.error}" for f in rejected)[:500] or None,
-                metadata={"files_rejected": len(rejected),
+                metadata=labelled({"files_rejected": len(rejected),
                           "rejected": dg.MetadataValue.md("\n".join(f"- `{f.path}`: {f.error}" for f in rejected) or "none"),
-                          "days_without_file": ", ".join(missing) or "none"},
+                          "days_without_file": ", ".join(missing) or "none"}),
             )
             mine = [r for r in recon if r["table"] == t.name]
             broken = [r for r in mine if r["rows_read"] != r["rows_loaded"] + r["rows_quarantined"]]
             yield dg.AssetCheckResult(
                 asset_key=key, check_name="reconciliation", severity=dg.AssetCheckSeverity.ERROR, passed=not broken,
-                metadata={"files_checked": len(mine),
+                metadata=labelled({"files_checked": len(mine),
                           "rows_read": sum(r["rows_read"] for r in mine),
                           "rows_loaded": sum(r["rows_loaded"] for r in mine),
                           "rows_quarantined": sum(r["rows_quarantined"] for r in mine),
-                          "mismatches": dg.MetadataValue.json(broken)},
+                          "mismatches": dg.MetadataValue.json(broken)}),
             )
             outcomes = suites[t.name]
             yield dg.AssetCheckResult(
                 asset_key=key, check_name="suite", severity=dg.AssetCheckSeverity.WARN,
-                passed=all(s.success for _, s in outcomes), metadata=_suite_metadata(outcomes),
+                passed=all(s.success for _, s in outcomes), metadata=_suite_metadata(outcomes, runner.site_url),
             )
             loaded = [f for _, f in files if f.status == "loaded"]
-            yield dg.MaterializeResult(asset_key=key, metadata={
+            yield dg.MaterializeResult(asset_key=key, metadata=labelled({
                 "rows_read": sum(f.rows_read for f in loaded),
                 "rows_loaded": sum(f.rows_loaded for f in loaded),
                 "rows_quarantined": sum(f.rows_quarantined for f in loaded),
@@ -174,7 +197,7 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
                     + "\n".join(f"| {d} | `{f.path}` | {f.status} | {f.rows_read} | {f.rows_loaded} | "
                                 f"{f.rows_quarantined} | {f.rows_read / f.seconds if f.seconds else 0:,.0f} |"
                                 for d, f in files)),
-            })
+            }))
 
     return _raw
 
