@@ -175,10 +175,11 @@ def test_school_report_in_headless_chromium(report_run, tmp_path):
     assert ink > 0.03 and pixels.std() > 0.05, (ink, pixels.std())
 
 
-def test_cli_teacher_report_names_evidence_and_reason(report_run, tmp_path):
+def test_cli_teacher_report_names_evidence_and_reason(report_run, tmp_path, monkeypatch):
     from wudu.cli import main
 
     data, _ = report_run
+    monkeypatch.setenv("WUDU_DATA_DIR", str(data))
     hit = None
     for dim, min_ev in _mart(data, "SELECT dimension, min_evidence FROM seeds.five_degree_dimensions "
                                    "WHERE evaluation = 'teacher' ORDER BY sort_order"):
