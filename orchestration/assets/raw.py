@@ -10,6 +10,7 @@ import dagster as dg
 from expectations.runner import SuiteOutcome, SuiteRunner, validate_batch
 from orchestration.partitions import days_between, daily_partitions, window_days
 from orchestration.resources import WAREHOUSE_POOL, TransientWarehouseError, WarehouseResource
+from orchestration.run_guard import CLEAR_MISSING_TAG, raise_if_stopped
 from transforms.contracts import Source, load_contracts
 from transforms.loader import LoadReport, load_source_day
 from transforms.reconcile import previous_rows_read, reconcile
@@ -83,6 +84,10 @@ def _check_specs(source: Source) -> list[dg.AssetCheckSpec]:
                               description="ERROR: rows read = rows loaded + rows quarantined for every file (nothing lost)."),
             dg.AssetCheckSpec("suite", asset=key,
                               description=f"WARN: Great Expectations suite {t.qualified} ({t.label_zh}) on the day's typed rows."),
+            dg.AssetCheckSpec("complete_delivery", asset=key,
+                              description="WARN: the day was replaced by a complete delivery; fails when earlier rows were "
+                                          "kept because the source delivered no file for a day already loaded, or a file "
+                                          f"was rejected (clear such a day on purpose with the run tag {CLEAR_MISSING_TAG}=true)."),
         ]
     return specs
 
@@ -101,6 +106,8 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
         can_subset=False,
     )
     def _raw(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        raise_if_stopped(f"raw_{source.name}")
+        clear_missing = context.run.tags.get(CLEAR_MISSING_TAG, "").lower() == "true"
         days = days_between(*window_days(context))
         paths = warehouse.paths
         reports: list[LoadReport] = []
@@ -109,7 +116,7 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
         try:
             with warehouse.connect(log=context.log) as con:
                 for day in days:
-                    report = load_source_day(con, paths.landing, source.name, day)
+                    report = load_source_day(con, paths.landing, source.name, day, clear_missing=clear_missing)
                     reports.append(report)
                     tot = report.totals()
                     context.log.info(f"{source.name} {day}: {tot['files']} files, {tot['rows_read']} rows read, "
@@ -151,6 +158,17 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
                           "rows_loaded": sum(r["rows_loaded"] for r in mine),
                           "rows_quarantined": sum(r["rows_quarantined"] for r in mine),
                           "mismatches": dg.MetadataValue.json(broken)},
+            )
+            kept = [(r.day, *r.kept[t.name]) for r in reports if t.name in r.kept]
+            for day, reason, n in kept:
+                context.log.warning(f"{source.name}/{t.name} {day}: {n} earlier rows kept — {reason} "
+                                    f"(run with tag {CLEAR_MISSING_TAG}=true / `wudu run --clear-missing` to clear)")
+            yield dg.AssetCheckResult(
+                asset_key=key, check_name="complete_delivery", severity=dg.AssetCheckSeverity.WARN, passed=not kept,
+                metadata={"days_kept": ", ".join(d for d, _, _ in kept) or "none",
+                          "rows_kept": sum(n for _, _, n in kept),
+                          "reasons": dg.MetadataValue.md("\n".join(f"- {d}: {why} ({n} rows kept)" for d, why, n in kept)
+                                                         or "every day replaced by its delivery")},
             )
             outcomes = suites[t.name]
             yield dg.AssetCheckResult(
