@@ -77,6 +77,7 @@ def test_demo_key_refused_outside_the_demo_dir(demo_dir, tmp_path):
 
     # the code location (what `make ui` and the daemon load) refuses too, with the same reason
     dagster = Path(sys.executable).parent / "dagster"
+    (tmp_path / "home").mkdir()
     out = subprocess.run([str(dagster), "definitions", "validate", "-m", "orchestration.definitions"], cwd=ROOT,
                          env=dict(env, DAGSTER_HOME=str(tmp_path / "home")), capture_output=True, text=True,
                          timeout=600)
