@@ -68,3 +68,14 @@ def test_sigkill_at_landing_dbt_and_publish_then_a_plain_run_recovers(night):
     assert "STARTED" not in statuses.values(), statuses
     assert slots_held(night["home"]) == set()
     assert table_fingerprints(night["published"], schemas=("raw", "marts")) == night["reference"]
+
+
+def test_a_corrupt_build_file_is_rebuilt_from_landing(night):
+    build = night["data"] / "warehouse" / "build" / "wudu_build.duckdb"
+    with open(build, "r+b") as fh:  # a torn write: the header is garbage
+        fh.write(b"\0garbage" * 512)
+    run = RunProcess(["rebuild", "--from-landing"], night["env"])
+    assert run.wait() == 0, run.output[-4000:]
+    assert "set aside as" in run.output and f"rebuilding {DAY}..{DAY}" in run.output
+    assert list(build.parent.glob("wudu_build.duckdb.before-rebuild-*"))
+    assert table_fingerprints(night["published"], schemas=("raw", "marts")) == night["reference"]

@@ -32,6 +32,7 @@ def _prepare_env(data_dir: str | None) -> Path:
 def cmd_demo_data(args: argparse.Namespace) -> int:
     from transforms.demo import generate_demo_district
 
+    run_window(args.start, args.days, None)  # a real date and at least one day, before anything is written
     started = time.monotonic()
     summary = generate_demo_district(Path(args.out).resolve(), dt.date.fromisoformat(args.start), args.days,
                                      scale=args.scale, seed=args.seed, error_rate=args.error_rate)
