@@ -64,10 +64,16 @@ def reset_stop() -> None:
     _stop_reason.clear()
 
 
-def raise_if_stopped(step: str) -> None:
-    if _stop.is_set():
-        raise RunStopped(description=f"{step} not started: the run was stopped ({_stop_reason[0]})",
-                         allow_retries=False)
+def raise_if_stopped(step: str, context=None) -> None:
+    """Refuse to start a writing step once a stop was requested: by a signal to `wudu run`, or (given
+    the step's context) by terminating the run from Dagster, which leaves it CANCELING."""
+    reason = _stop_reason[0] if _stop.is_set() else None
+    if reason is None and context is not None:
+        run = context.instance.get_run_by_id(context.run_id)
+        if run is not None and run.status in (dg.DagsterRunStatus.CANCELING, dg.DagsterRunStatus.CANCELED):
+            reason = "terminated from Dagster"
+    if reason:
+        raise RunStopped(description=f"{step} not started: the run was stopped ({reason})", allow_retries=False)
 
 
 def track_connection(con: duckdb.DuckDBPyConnection) -> None:

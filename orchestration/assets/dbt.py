@@ -65,7 +65,7 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
         retry_policy=dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL),
     )
     def wudu_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-        raise_if_stopped("dbt build")  # also stops the step's retries after an interrupt
+        raise_if_stopped("dbt build", context)  # also stops the step's retries after an interrupt
         min_day, max_day = window_days(context)
         dbt_vars = {"min_day": min_day, "max_day": max_day}
         context.log.info(f"dbt build for {min_day}..{max_day} on {warehouse.paths.build_db}")

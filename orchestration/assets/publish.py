@@ -22,7 +22,7 @@ def build_publish_asset(dbt_assets: dg.AssetsDefinition) -> dg.AssetsDefinition:
                     "so queries never see a half-built state.",
     )
     def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-        raise_if_stopped("publish")  # nothing is published after an interrupt
+        raise_if_stopped("publish", context)  # nothing is published after an interrupt
         target = warehouse.publish()
         with duckdb.connect(str(target), read_only=True) as con:
             counts = dict(con.execute(

@@ -106,7 +106,7 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
         can_subset=False,
     )
     def _raw(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-        raise_if_stopped(f"raw_{source.name}")
+        raise_if_stopped(f"raw_{source.name}", context)
         clear_missing = context.run.tags.get(CLEAR_MISSING_TAG, "").lower() == "true"
         days = days_between(*window_days(context))
         paths = warehouse.paths
