@@ -4,7 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export WUDU_DATA_DIR ?= $(CURDIR)/data
-export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+# the instance follows the data directory (as `wudu run` does), not the directory make runs in
+export DAGSTER_HOME ?= $(WUDU_DATA_DIR)/.dagster_home
+# honoured only in a data directory `wudu demo-data` wrote (marker .wudu-demo); real data needs WUDU_PII_KEY
 export WUDU_DEMO ?= 1
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 START ?= 2026-09-07

@@ -12,6 +12,8 @@ from orchestration.assets.reports import build_reports_asset
 from orchestration.freshness import freshness_checks, freshness_job, freshness_schedule
 from orchestration.jobs import daily_job, landing_sensor, nightly_schedule
 from orchestration.resources import PostgresTargetResource, WarehouseResource
+from orchestration.run_guard import dead_run_monitor
+from transforms.settings import pii_key
 
 
 def build_assets() -> list[dg.AssetsDefinition]:
@@ -30,12 +32,15 @@ def build_resources(data_dir: str | dg.EnvVar = dg.EnvVar("WUDU_DATA_DIR")) -> d
 @dg.definitions
 @cache
 def defs() -> dg.Definitions:
+    # real data without WUDU_PII_KEY stops here, when the UI, the daemon or a run loads the code
+    # location, with the reason; never with the public demo key
+    pii_key()
     return dg.Definitions(
         assets=build_assets(),
         asset_checks=freshness_checks,
         jobs=[daily_job, freshness_job],
         schedules=[nightly_schedule, freshness_schedule],
-        sensors=[landing_sensor],
+        sensors=[landing_sensor, dead_run_monitor],
         resources=build_resources(),
         # DuckDB allows one writer: a run executes its steps one after another in one process.
         executor=dg.in_process_executor,

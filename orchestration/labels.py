@@ -26,6 +26,9 @@ KEYS_ZH = {
     "checked_until": "检查截至",
     "missing_school_days": "缺数据的上学日",
     "missing_count": "缺数据天数",
+    "days_kept": "保留旧数据的日期",
+    "rows_kept": "保留的旧数据行数",
+    "reasons": "原因",
 }
 
 CHECK_DESCRIPTIONS_ZH = {
@@ -33,6 +36,7 @@ CHECK_DESCRIPTIONS_ZH = {
     "reconciliation": "对账：读入 = 入库 + 隔离。",
     "suite": "GX 质量套件：隔离比例不超过契约阈值。",
     "landing_freshness": "到数及时性：每个上学日都有导出文件。",
+    "complete_delivery": "交付完整性：缺交或被拒的文件不删除已有数据。",
 }
 
 

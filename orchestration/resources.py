@@ -12,6 +12,8 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from orchestration import run_guard
+from transforms import data_dir_lock
 from transforms.publish.duckdb_file import PublishReport, publish_duckdb
 from transforms.settings import Paths
 
@@ -40,6 +42,14 @@ class WarehouseResource(dg.ConfigurableResource):
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         # dbt's profile reads the build file from this variable
         os.environ["WUDU_BUILD_DB"] = str(self.paths.build_db)
+        # one writer per data directory whatever the Dagster home; held until the run ends
+        data_dir_lock.acquire(self.paths.data_dir, what=f"dagster run {context.run_id}",
+                              on_wait=lambda h: context.log.warning(
+                                  f"waiting for {data_dir_lock.lock_path(self.paths.data_dir)}, held by {h}")
+                              if context.log else None)
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        data_dir_lock.release(self.paths.data_dir)
 
     @contextmanager
     def connect(self, log=None) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -61,9 +71,11 @@ class WarehouseResource(dg.ConfigurableResource):
                     log.warning(f"warehouse locked (try {attempt}/{LOCK_RETRIES}); retrying in {delay:.1f}s")
                 time.sleep(delay)
                 delay = min(delay * 2, 15)
+        run_guard.track_connection(con)  # so a stop request can interrupt a long query
         try:
             yield con
         finally:
+            run_guard.untrack_connection(con)
             con.close()
 
     def publish(self) -> PublishReport:

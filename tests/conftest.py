@@ -4,8 +4,10 @@ import os
 
 import pytest
 
-# the fixed demo key only: tests never see a real key
+# a fixed test key: tests never see a real key, and fixtures outside a demo data directory (where
+# WUDU_DEMO=1 is not honoured) still land; tests of the key policy unset it in their subprocesses
 os.environ.setdefault("WUDU_DEMO", "1")
+os.environ.setdefault("WUDU_PII_KEY", "wudu-test-key-not-for-production")
 
 
 @pytest.fixture

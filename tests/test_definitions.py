@@ -40,7 +40,7 @@ def test_definitions_hold_every_asset_check_job_schedule_and_sensor():
 
     assert repo.has_job("wudu_daily")
     assert {s.name for s in repo.schedule_defs} == {"wudu_nightly", "wudu_freshness_morning"}
-    assert [s.name for s in repo.sensor_defs] == ["landing_sensor"]
+    assert sorted(s.name for s in repo.sensor_defs) == ["dead_run_monitor", "landing_sensor"]
 
 
 def test_dagster_cli_validates_the_code_location(tmp_path):

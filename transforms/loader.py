@@ -60,6 +60,8 @@ class LoadReport:
     day: str
     files: list[FileResult] = field(default_factory=list)
     missing_tables: list[str] = field(default_factory=list)
+    # tables whose earlier rows for the day were kept, not replaced: table -> (reason, rows kept)
+    kept: dict[str, tuple[str, int]] = field(default_factory=dict)
 
     def totals(self) -> dict[str, int]:
         ok = [f for f in self.files if f.status == "loaded"]
@@ -280,10 +282,32 @@ def _commit_file(con, table: Table, day: str, display: str, k: int) -> None:
                 f"FROM _quarantine_{k}")
 
 
-def load_source_day(con: duckdb.DuckDBPyConnection, landing: Path, source: str, day: str) -> LoadReport:
+def _rows_held(con, table: Table, day: str) -> int:
+    return con.execute(f"SELECT count(*) FROM {table.raw_table} WHERE _partition_day = DATE {lit(day)}").fetchone()[0]
+
+
+def _tables_to_keep(con, tables: dict[str, Table], source: str, day: str, report: LoadReport,
+                    clear_missing: bool) -> dict[str, tuple[str, int]]:
+    """A day is replaced only by a complete delivery. A source with no file at all for a day it
+    already holds (folder moved, pruned, not yet synced) keeps the day, unless the operator asked to
+    clear it; a table with a rejected file keeps its earlier rows (a bad file never deletes data)."""
+    held = {t.name: _rows_held(con, t, day) for t in tables.values()}
+    held_files = con.execute("SELECT count(*) FROM raw.file_manifest WHERE source = ? AND partition_day = ?",
+                             [source, day]).fetchone()[0]
+    # files no table recognises (e.g. strays in landing/<source>/, listed for every day) are no delivery
+    if not any(f.table for f in report.files) and held_files and not clear_missing:
+        return {name: ("no file delivered for a day already loaded", n) for name, n in held.items()}
+    rejected = {f.table for f in report.files if f.status == "rejected"}
+    return {name: ("a file was rejected", held[name]) for name in rejected if held[name]}
+
+
+def load_source_day(con: duckdb.DuckDBPyConnection, landing: Path, source: str, day: str,
+                    clear_missing: bool = False) -> LoadReport:
     """Load every file of one source and day. Idempotent: the day's earlier rows, quarantine and
     manifest entries are replaced in one transaction; everything before it works in temp tables.
-    Every file found for the day is in the manifest: loaded, duplicate, rejected or not_recognised."""
+    Every file found for the day is in the manifest: loaded, duplicate, rejected, not_recognised,
+    companion or held_back. Earlier rows are kept, not replaced, when the delivery is incomplete
+    (see `_tables_to_keep`)."""
     tables = load_contracts()[source].tables
     report = LoadReport(source, day)
     ensure_raw_schema(con)
@@ -320,14 +344,30 @@ def load_source_day(con: duckdb.DuckDBPyConnection, landing: Path, source: str, 
                         prepared.append((table, res, k))
                         mine.append((res, k))
                 _resolve_cross_file_duplicates(con, table, source, day, mine)
+        report.kept = _tables_to_keep(con, tables, source, day, report, clear_missing)
+        for name, (reason, n) in report.kept.items():
+            log.warning("%s %s %s: %d earlier rows kept (%s)", source, day, name, n, reason)
+        for f in report.files:
+            if f.table in report.kept and f.status == "loaded":
+                f.status, f.error = "held_back", "not loaded: another file of this table was rejected; the day's earlier rows are kept"
         con.execute("BEGIN TRANSACTION")
         try:
             for t in tables.values():
+                if t.name in report.kept:  # only the new delivery's failure records are replaced
+                    con.execute("DELETE FROM raw.file_manifest WHERE source = ? AND partition_day = ? AND table_name = ? "
+                                "AND status NOT IN ('loaded', 'duplicate')", [source, day, t.name])
+                    continue
                 con.execute(f"DELETE FROM {t.raw_table} WHERE _partition_day = DATE {lit(day)}")
-            con.execute("DELETE FROM raw.quarantine WHERE source = ? AND partition_day = ?", [source, day])
-            con.execute("DELETE FROM raw.file_manifest WHERE source = ? AND partition_day = ?", [source, day])
+                con.execute("DELETE FROM raw.quarantine WHERE source = ? AND partition_day = ? AND table_name = ?",
+                            [source, day, t.name])
+                con.execute("DELETE FROM raw.file_manifest WHERE source = ? AND partition_day = ? AND table_name = ?",
+                            [source, day, t.name])
+            # files no table recognised (or companions) are found again by every run of the day
+            con.execute("DELETE FROM raw.file_manifest WHERE source = ? AND partition_day = ? AND table_name IS NULL",
+                        [source, day])
             for table, res, k in prepared:
-                _commit_file(con, table, day, res.path, k)
+                if table.name not in report.kept:
+                    _commit_file(con, table, day, res.path, k)
             for f in report.files:
                 con.execute(
                     "INSERT INTO raw.file_manifest VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP)",

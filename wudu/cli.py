@@ -5,17 +5,24 @@ import argparse
 import datetime as dt
 import os
 import shutil
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
+
+from wudu.run_arguments import ArgumentError, existing_data_dir, landed_days, run_window
 
 ORCHESTRATION_DIR = Path(__file__).resolve().parents[1] / "orchestration"
 
 
 def _prepare_env(data_dir: str | None) -> Path:
+    from transforms.settings import default_dagster_home
+
     root = Path(data_dir or os.environ.get("WUDU_DATA_DIR", "./data")).resolve()
     os.environ["WUDU_DATA_DIR"] = str(root)
-    home = Path(os.environ.setdefault("DAGSTER_HOME", str(Path(".dagster_home").resolve())))
+    # the instance follows the data directory, not the shell's current directory
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(default_dagster_home(root))))
     home.mkdir(parents=True, exist_ok=True)
     if not (home / "dagster.yaml").exists():
         shutil.copyfile(ORCHESTRATION_DIR / "dagster.yaml", home / "dagster.yaml")
@@ -25,6 +32,7 @@ def _prepare_env(data_dir: str | None) -> Path:
 def cmd_demo_data(args: argparse.Namespace) -> int:
     from transforms.demo import generate_demo_district
 
+    run_window(args.start, args.days, None)  # a real date and at least one day, before anything is written
     started = time.monotonic()
     summary = generate_demo_district(Path(args.out).resolve(), dt.date.fromisoformat(args.start), args.days,
                                      scale=args.scale, seed=args.seed, error_rate=args.error_rate)
@@ -41,11 +49,15 @@ def quiet_run_config(verbose: bool) -> dict:
     return {"loggers": {"console": {"config": {"log_level": "DEBUG" if verbose else "WARNING"}}}}
 
 
-def run_days(first: str, last: str, per_day: bool = False, verbose: bool = False):
+def run_days(first: str, last: str, per_day: bool = False, verbose: bool = False,
+             clear_missing: bool = False):
     """Materialise every asset for the days through Dagster, recorded in $DAGSTER_HOME.
     One run over the range (as a UI backfill with the single-run policy does) or one per day."""
+    import socket
+
     from dagster import DagsterInstance
 
+    from orchestration import run_guard
     from orchestration.definitions import defs
     from orchestration.partitions import days_between
 
@@ -54,27 +66,83 @@ def run_days(first: str, last: str, per_day: bool = False, verbose: bool = False
     windows = [(d, d) for d in days_between(first, last)] if per_day else [(first, last)]
     results = []
     for a, b in windows:
-        tags = {"dagster/asset_partition_range_start": a, "dagster/asset_partition_range_end": b}
+        if run_guard.stop_requested():
+            break
+        tags = {"dagster/asset_partition_range_start": a, "dagster/asset_partition_range_end": b,
+                # who runs it, so the next start can tell a dead run from a live one
+                run_guard.PID_TAG: str(os.getpid()), run_guard.HOST_TAG: socket.gethostname(),
+                run_guard.DATA_DIR_TAG: os.environ["WUDU_DATA_DIR"]}
+        if clear_missing:
+            tags[run_guard.CLEAR_MISSING_TAG] = "true"
         results.append(job.execute_in_process(instance=instance, tags=tags, raise_on_error=False,
                                               run_config=quiet_run_config(verbose)))
     return results
 
 
-def cmd_run(args: argparse.Namespace) -> int:
-    root = _prepare_env(args.data_dir)
-    first = args.start
-    last = args.end or (dt.date.fromisoformat(first) + dt.timedelta(days=args.days - 1)).isoformat()
+def _locked_and_recovered(root: Path) -> None:
+    """Become the one writer of the data directory, then clean up after any run that died."""
+    from dagster import DagsterInstance
+
+    from orchestration.run_guard import recover_dead_runs
+    from transforms import data_dir_lock
+
+    data_dir_lock.acquire(root, what=f"wudu {' '.join(sys.argv[1:])}", on_wait=lambda h: print(
+        f"waiting: {root} is being written by another process ({h or 'unknown'}); "
+        f"the lock is {data_dir_lock.lock_path(root)}", flush=True))
+    recover_dead_runs(DagsterInstance.get(), root)
+
+
+def _interruptible(fn):
+    """Run fn in a worker thread while the main thread takes SIGINT/SIGTERM: a signal stops the run
+    cleanly (queries and dbt interrupted, later steps refused, nothing published). Dagster's own
+    handlers only act on the main thread, where they would turn the signal into a retried step."""
+    from orchestration import run_guard
+
+    out: dict = {}
+    received: list[str] = []
+
+    def work():
+        try:
+            out["value"] = fn()
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread
+            out["error"] = exc
+
+    def on_signal(signo, _frame):
+        name = signal.Signals(signo).name
+        received.append(name)
+        print(f"\n{name}: 正在停止 · stopping the run — the warehouse stays as it was, nothing is published",
+              file=sys.stderr, flush=True)
+        run_guard.request_stop(name)
+
+    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        worker = threading.Thread(target=work, name="wudu-run", daemon=True)
+        worker.start()
+        while worker.is_alive():
+            worker.join(0.2)
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h)
+    if "error" in out:
+        raise out["error"]
+    return out["value"], received
+
+
+def _run_window(root: Path, first: str, last: str, per_day: bool, clear_missing: bool,
+                verbose: bool = False) -> int:
+    _locked_and_recovered(root)
     started = time.monotonic()
-    if args.verbose:
+    if verbose:
         os.environ["WUDU_VERBOSE"] = "1"  # read by the dbt asset: stream every dbt line
     else:
         print(f"wudu run {first}..{last}: landing, validating, dbt build, publishing … (--verbose for every log line)",
               flush=True)
-    results = run_days(first, last, per_day=args.per_day, verbose=args.verbose)
+    results, received = _interruptible(lambda: run_days(first, last, per_day=per_day, verbose=verbose,
+                                                        clear_missing=clear_missing))
     elapsed = time.monotonic() - started
     from wudu.summary import print_summary
 
-    ok = all(r.success for r in results)
+    ok = bool(results) and all(r.success for r in results)
     print_summary(root, results, first, last, elapsed)
     from wudu.summary import file_problems, print_file_problems, print_stray_files, stray_files
 
@@ -82,6 +150,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     strays = stray_files(root)
     print_file_problems(problems)
     print_stray_files(strays)
+    if received:
+        print(f"\nstopped by {received[0]}: nothing was published by this run", file=sys.stderr)
+        return 128 + getattr(signal, received[0])
     return 0 if ok and not problems and not strays else 1
 
 
@@ -139,6 +210,45 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _checked(args: argparse.Namespace) -> Path:
+    """Everything a run needs, checked before anything is created: the data directory, its
+    landing folder, and the key for personal data."""
+    from transforms.settings import pii_key
+
+    root = existing_data_dir(args.data_dir or os.environ.get("WUDU_DATA_DIR", "./data"))
+    pii_key(root)
+    return root
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    first, last = run_window(args.start, args.days, args.end)
+    root = _prepare_env(str(_checked(args)))
+    return _run_window(root, first, last, args.per_day, args.clear_missing, verbose=args.verbose)
+
+
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    """Rebuild the build warehouse from the landing zone (a corrupt or lost build file): the old
+    file is set aside, not deleted, and every landed day is replayed in one run."""
+    if not args.from_landing:
+        raise ArgumentError("say where from: --from-landing (the only source a rebuild trusts)")
+    root = _prepare_env(str(_checked(args)))
+    days = landed_days(root)
+    if not days:
+        raise ArgumentError(f"nothing to rebuild from: no day folder under {root / 'landing'}")
+    from transforms.settings import paths
+
+    _locked_and_recovered(root)
+    build = paths(root).build_db
+    if build.exists():
+        aside = build.with_name(f"{build.name}.before-rebuild-{time.strftime('%Y%m%dT%H%M%S')}")
+        for f in (build, build.with_name(build.name + ".wal")):
+            if f.exists():
+                os.replace(f, aside.with_name(aside.name + f.name[len(build.name):]))
+        print(f"build warehouse set aside as {aside} (delete it once the rebuild is checked)")
+    print(f"rebuilding {days[0]}..{days[-1]} ({len(days)} landed days) from {root / 'landing'}")
+    return _run_window(root, days[0], days[-1], per_day=False, clear_missing=False)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="wudu", description="五度评教/五度评学 evaluation warehouse")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -155,11 +265,13 @@ def main(argv: list[str] | None = None) -> int:
     r = sub.add_parser("run", help="materialise every asset for daily partitions through Dagster")
     r.add_argument("--start", required=True)
     r.add_argument("--end", help="last day (inclusive); default start + days - 1")
-    r.add_argument("--days", type=int, default=1)
+    r.add_argument("--days", type=int, help="number of days from --start (default 1)")
     r.add_argument("--data-dir")
     r.add_argument("--per-day", action="store_true", help="one run per day instead of one run over the range")
     r.add_argument("--verbose", action="store_true",
                    help="every Dagster event and dbt line on the terminal (default: warnings and the summary)")
+    r.add_argument("--clear-missing", action="store_true",
+                   help="a source with no file for a day already loaded clears that day (default: keep it, WARN)")
     r.set_defaults(fn=cmd_run)
 
     pb = sub.add_parser("publish", help="re-publish the analysts' warehouse, or copy it to PostgreSQL for BI tools")
@@ -178,8 +290,21 @@ def main(argv: list[str] | None = None) -> int:
     rp.add_argument("--no-excel", action="store_true", help="HTML only")
     rp.set_defaults(fn=cmd_report)
 
+    b = sub.add_parser("rebuild", help="rebuild the build warehouse from the landing zone (old file set aside)")
+    b.add_argument("--from-landing", action="store_true", required=True)
+    b.add_argument("--data-dir")
+    b.set_defaults(fn=cmd_rebuild)
+
     args = p.parse_args(argv)
-    return args.fn(args)
+    from transforms.settings import MissingPiiKeyError
+
+    try:
+        return args.fn(args)
+    except ArgumentError as exc:
+        p.error(str(exc))  # exits 2 with the usage
+    except MissingPiiKeyError as exc:
+        print(f"wudu: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

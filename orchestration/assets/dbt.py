@@ -18,6 +18,7 @@ from dagster_dbt.dbt_project import using_dagster_dev
 
 from orchestration.partitions import daily_partitions, window_days
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource, dbt_executable
+from orchestration.run_guard import raise_if_stopped
 from transforms.blocking import blocking_problems, paragraph
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
@@ -84,6 +85,7 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
         retry_policy=dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL),
     )
     def wudu_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+        raise_if_stopped("dbt build", context)  # also stops the step's retries after an interrupt
         min_day, max_day = window_days(context)
         dbt_vars = {"min_day": min_day, "max_day": max_day}
         context.log.info(f"dbt build for {min_day}..{max_day} on {warehouse.paths.build_db}")

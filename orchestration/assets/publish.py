@@ -5,6 +5,7 @@ import dagster as dg
 
 from orchestration.partitions import daily_partitions
 from orchestration.resources import WAREHOUSE_POOL, PostgresTargetResource, WarehouseResource
+from orchestration.run_guard import raise_if_stopped
 from transforms.publish.postgres import publish_postgres
 
 
@@ -28,6 +29,7 @@ def build_publish_asset(dbt_assets: dg.AssetsDefinition) -> dg.AssetsDefinition:
                     "swapped in atomically so queries never see a half-built state.",
     )
     def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+        raise_if_stopped("publish", context)  # nothing is published after an interrupt
         report = warehouse.publish()
         context.log.info(f"published {report.path} ({report.bytes:,} bytes, {len(report.tables)} tables, "
                          f"{len(report.views)} Chinese views) in {report.seconds:.1f}s")

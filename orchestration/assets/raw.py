@@ -18,6 +18,7 @@ from expectations.runner import SuiteOutcome, SuiteRunner, validate_batch
 from orchestration.labels import CHECK_DESCRIPTIONS_ZH, labelled
 from orchestration.partitions import days_between, daily_partitions, window_days
 from orchestration.resources import WAREHOUSE_POOL, TransientWarehouseError, WarehouseResource
+from orchestration.run_guard import CLEAR_MISSING_TAG, raise_if_stopped
 from transforms.blocking import MISSING_IS_ERROR
 from transforms.contracts import Source, load_contracts
 from transforms.loader import LoadReport, load_source_day
@@ -107,6 +108,11 @@ def _check_specs(source: Source) -> list[dg.AssetCheckSpec]:
                               description=CHECK_DESCRIPTIONS_ZH["suite"] + f" WARN: Great Expectations suite {t.qualified} "
                                           f"({t.label_zh}) on the day's typed rows; red when more than "
                                           f"{t.max_quarantine_share:.0%} of them (per rule or in all) are quarantined."),
+            dg.AssetCheckSpec("complete_delivery", asset=key,
+                              description=CHECK_DESCRIPTIONS_ZH["complete_delivery"] + " WARN: the day was replaced by a complete "
+                                          "delivery; fails when earlier rows were kept because the source delivered no file "
+                                          "for a day already loaded, or a file was rejected (clear such a day on purpose "
+                                          f"with the run tag {CLEAR_MISSING_TAG}=true)."),
         ]
     return specs
 
@@ -125,6 +131,8 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
         can_subset=False,
     )
     def _raw(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        raise_if_stopped(f"raw_{source.name}", context)
+        clear_missing = context.run.tags.get(CLEAR_MISSING_TAG, "").lower() == "true"
         first, last = window_days(context)
         days = days_between(first, last)
         paths = warehouse.paths
@@ -136,7 +144,7 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
         try:
             with warehouse.connect(log=context.log) as con:
                 for day in days:
-                    report = load_source_day(con, paths.landing, source.name, day)
+                    report = load_source_day(con, paths.landing, source.name, day, clear_missing=clear_missing)
                     reports.append(report)
                     tot = report.totals()
                     context.log.info(f"{source.name} {day}: {tot['files']} files, {tot['rows_read']} rows read, "
@@ -181,6 +189,17 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
                           "rows_loaded": sum(r["rows_loaded"] for r in mine),
                           "rows_quarantined": sum(r["rows_quarantined"] for r in mine),
                           "mismatches": dg.MetadataValue.json(broken)}),
+            )
+            kept = [(r.day, *r.kept[t.name]) for r in reports if t.name in r.kept]
+            for day, reason, n in kept:
+                context.log.warning(f"{source.name}/{t.name} {day}: {n} earlier rows kept — {reason} "
+                                    f"(run with tag {CLEAR_MISSING_TAG}=true / `wudu run --clear-missing` to clear)")
+            yield dg.AssetCheckResult(
+                asset_key=key, check_name="complete_delivery", severity=dg.AssetCheckSeverity.WARN, passed=not kept,
+                metadata=labelled({"days_kept": ", ".join(d for d, _, _ in kept) or "none",
+                                   "rows_kept": sum(n for _, _, n in kept),
+                                   "reasons": dg.MetadataValue.md("\n".join(f"- {d}: {why} ({n} rows kept)" for d, why, n in kept)
+                                                                  or "every day replaced by its delivery")}),
             )
             outcomes = suites[t.name]
             yield dg.AssetCheckResult(

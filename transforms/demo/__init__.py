@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from transforms.demo.calendar import days_needed, is_school_day
+from transforms.settings import mark_demo_data_dir
 from transforms.demo.mutators import MutationLog, rates_from, RULES
 from transforms.demo.platform import Platform
 from transforms.demo.roster import RosterDay
@@ -47,6 +48,7 @@ def generate_demo_district(out_dir: Path, start: dt.date, days: int, scale: str 
             shutil.rmtree(landing / src / d.isoformat(), ignore_errors=True)
     demo = landing / "_demo"
     demo.mkdir(parents=True, exist_ok=True)
+    mark_demo_data_dir(out_dir)  # the public demo key is honoured only in this directory
     log = MutationLog(demo / "mutations.jsonl", rates_from(error_rate, error_rates),
                       total=None if error_rates else error_rate, keep_days_except={d.isoformat() for d in day_list})
     platform = Platform(world, landing, log)

@@ -1,0 +1,81 @@
+"""Real processes, real signals, on the tiny demo (one day; each full run costs minutes here, so one
+data directory serves every test and the runs are chained). SIGTERM stops a run before it publishes;
+after a SIGKILL at landing, at dbt and at publish, a plain `wudu run` of the same window recovers the
+dead run by itself and gives the same marts as an undisturbed run."""
+from __future__ import annotations
+
+import hashlib
+import signal
+
+import pytest
+
+from tests.nights_helpers import AT_DBT, AT_LANDING, AT_PUBLISH, RunProcess, demo_env, kill_at, run_statuses, slots_held
+from tests.pipeline_helpers import START, make_demo, table_fingerprints
+
+DAY = START.isoformat()
+RUN = ["run", "--start", DAY, "--days", "1"]
+
+
+def _digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def night(tmp_path_factory):
+    """A demo data directory and the marts of one undisturbed run (the reference)."""
+    data = tmp_path_factory.mktemp("night") / "data"
+    make_demo(data, days=1)
+    env = demo_env(data)
+    run = RunProcess(RUN, env)
+    assert run.wait() == 0, run.output[-4000:]
+    published = data / "warehouse" / "wudu.duckdb"
+    return {"data": data, "env": env, "home": data / ".dagster_home", "published": published,
+            "reference": table_fingerprints(published, schemas=("raw", "marts"))}
+
+
+def test_sigterm_stops_a_run_before_publish(night):
+    before = _digest(night["published"])
+    run = RunProcess(RUN, night["env"])
+    run.wait_for(AT_DBT)
+    run.signal(signal.SIGTERM)
+    rc = run.wait(timeout=180)
+    assert rc == 128 + signal.SIGTERM, run.output[-3000:]
+    assert "stopping the run" in run.output and "nothing was published" in run.output
+    assert "published_warehouse - published" not in run.output
+    assert _digest(night["published"]) == before
+    statuses = run_statuses(night["home"])
+    assert "STARTED" not in statuses.values() and "FAILURE" in statuses.values(), statuses
+    assert slots_held(night["home"]) == set()
+
+
+def test_sigkill_at_landing_dbt_and_publish_then_a_plain_run_recovers(night):
+    env = night["env"]
+    killed = []
+    for step in (AT_LANDING, AT_DBT, AT_PUBLISH):
+        # each run is itself a plain `wudu run`: it must first recover the run killed before it
+        run = kill_at(RUN, env, step, signal.SIGKILL)
+        assert run.proc.returncode == -signal.SIGKILL
+        killed.append(run)
+    for later in killed[1:]:
+        assert "recovered dead run" in later.output, later.output[:3000]
+    statuses = run_statuses(night["home"])
+    assert list(statuses.values()).count("STARTED") == 1  # the last one, killed, not yet seen
+
+    final = RunProcess(RUN, env)
+    assert final.wait() == 0, final.output[-4000:]
+    assert "recovered dead run" in final.output
+    statuses = run_statuses(night["home"])
+    assert "STARTED" not in statuses.values(), statuses
+    assert slots_held(night["home"]) == set()
+    assert table_fingerprints(night["published"], schemas=("raw", "marts")) == night["reference"]
+
+
+def test_a_corrupt_build_file_is_rebuilt_from_landing(night):
+    build = night["data"] / "warehouse" / "build" / "wudu_build.duckdb"
+    with open(build, "r+b") as fh:  # a torn write: the header is garbage
+        fh.write(b"\0garbage" * 512)
+    run = RunProcess(["rebuild", "--from-landing"], night["env"])
+    assert run.wait() == 0, run.output[-4000:]
+    assert "set aside as" in run.output and f"rebuilding {DAY}..{DAY}" in run.output
+    assert list(build.parent.glob("wudu_build.duckdb.before-rebuild-*"))
+    assert table_fingerprints(night["published"], schemas=("raw", "marts")) == night["reference"]
