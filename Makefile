@@ -11,7 +11,7 @@ START ?= 2026-09-07
 DAYS ?= 5
 SCALE ?= district
 
-.PHONY: setup run test ui demo-data dbt-parse docs clean
+.PHONY: setup run test test-fast ui demo-data dbt-parse docs clean
 
 $(BIN)/wudu: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,8 +34,13 @@ demo-data: setup
 run: demo-data
 	$(BIN)/wudu run --start $(START) --days $(DAYS)
 
+# Everything; the fast tier (tests/unit) is ordered first by tests/conftest.py.
 test: setup
 	$(BIN)/python -m pytest -q -ra
+
+# Seconds, not minutes: rules, generators and layering without a warehouse run.
+test-fast: setup
+	$(BIN)/python -m pytest -q -ra tests/unit
 
 ui: setup
 	$(BIN)/dagster dev -h 127.0.0.1 -p 3000

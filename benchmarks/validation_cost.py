@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import duckdb  # noqa: E402
 
 from expectations.runner import SuiteRunner  # noqa: E402
-from orchestration.assets.raw import validate_batch  # noqa: E402
+from expectations.runner import validate_batch  # noqa: E402
 from transforms.contracts import load_contracts  # noqa: E402
 from transforms.loader import load_source_day  # noqa: E402
 from transforms.rules import q  # noqa: E402

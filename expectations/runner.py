@@ -129,3 +129,21 @@ def merge_outcomes(parts: list[SuiteOutcome]) -> SuiteOutcome:
                 m.sample = (m.sample + o.sample)[:SAMPLE_SIZE]
     return SuiteOutcome(suite=first.suite, success=all(p.success for p in parts), rows=sum(p.rows for p in parts),
                         seconds=sum(p.seconds for p in parts), outcomes=list(merged.values()), docs_path=first.docs_path)
+
+
+GX_CHUNK_ROWS = 500_000  # rows per GX batch; pandas memory is ~0.3 KB per xAPI row
+
+
+def validate_batch(con, runner: SuiteRunner, batch: str, table, day: str, prev: int | None) -> SuiteOutcome:
+    """GX over the day's typed batch; big platform days go through in chunks so memory stays bounded."""
+    n = con.execute(f"SELECT count(*) FROM {batch}").fetchone()[0]
+    if n <= GX_CHUNK_ROWS:
+        return runner.validate(con.execute(f"SELECT * FROM {batch}").df(), table, day, prev)
+    cur = con.execute(f"SELECT * FROM {batch}")
+    parts = []
+    while True:
+        df = cur.fetch_df_chunk(GX_CHUNK_ROWS // 2048)
+        if df.empty:
+            break
+        parts.append(runner.validate(df, table, day, None))
+    return merge_outcomes(parts)

@@ -8,7 +8,7 @@ import dagster as dg
 
 from orchestration.partitions import START_DATE, TIMEZONE
 from transforms.school_calendar import is_workday
-from wudu.settings import SOURCES, paths
+from transforms.settings import SOURCES, paths
 
 LOOKBACK_DAYS = 14
 

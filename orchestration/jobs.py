@@ -8,7 +8,7 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.partitions import daily_partitions
-from wudu.settings import SOURCES, paths
+from transforms.settings import SOURCES, paths
 
 daily_job = dg.define_asset_job(
     "wudu_daily",

@@ -12,9 +12,10 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from wudu.settings import Paths
+from transforms.settings import Paths
 
 LOCK_RETRIES = 8
+WAREHOUSE_POOL = "wudu_warehouse"  # DuckDB has one writer: every writing step shares this pool
 
 
 class TransientWarehouseError(Exception):

@@ -26,3 +26,9 @@ def pytest_sessionstart(session):
         dbt = Path(sys.executable).parent / "dbt"
         env = dict(os.environ, WUDU_BUILD_DB=os.environ.get("WUDU_BUILD_DB", "/tmp/wudu_parse.duckdb"))
         subprocess.run([str(dbt), "parse", "--quiet", "--profiles-dir", str(project)], cwd=project, env=env, check=True)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The fast tier (tests/unit: no warehouse, no Dagster run) runs first, so a broken rule fails in
+    seconds; the integration tests follow in their usual order."""
+    items.sort(key=lambda item: 0 if "/tests/unit/" in str(item.fspath) else 1)

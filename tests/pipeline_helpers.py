@@ -18,18 +18,15 @@ def make_demo(data_dir: Path, days: int = 2, start: dt.date = START) -> None:
 
 
 def all_assets():
-    from orchestration.assets.dbt import wudu_dbt_assets
-    from orchestration.assets.publish import published_warehouse
-    from orchestration.assets.raw import raw_assets
+    from orchestration.definitions import defs
 
-    return [*raw_assets, wudu_dbt_assets, published_warehouse]
+    return list(defs().assets)
 
 
 def resources(data_dir: Path) -> dict:
-    from orchestration.assets.dbt import dbt_resource
-    from orchestration.resources import WarehouseResource
+    from orchestration.definitions import build_resources
 
-    return {"warehouse": WarehouseResource(data_dir=str(data_dir)), "dbt": dbt_resource()}
+    return build_resources(str(data_dir))
 
 
 def materialize_day(data_dir: Path, day: str, instance: dg.DagsterInstance | None = None, **kw):

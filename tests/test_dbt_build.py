@@ -1,6 +1,6 @@
 """dbt build mechanics: incremental idempotency of the daily facts, and documentation completeness.
 
-Idempotency (models/marts/events, strategy macros/replace_window.sql): a run for the window
+Idempotency (models/core/events, strategy macros/replace_window.sql): a run for the window
 [min_day, max_day] must replace exactly those days — with changed data, and with EMPTY data — and
 leave every other day untouched, as Dagster re-runs a partition.
 """

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_definitions_hold_every_asset_check_job_schedule_and_sensor():
     from orchestration.definitions import defs
 
-    repo = defs.get_repository_def()
+    repo = defs().get_repository_def()
     keys = {k.to_user_string() for k in repo.asset_graph.get_all_asset_keys()}
     check_keys = {(c.asset_key.to_user_string(), c.name) for c in repo.asset_graph.asset_check_keys}
     for source in load_contracts().values():

@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from expectations.runner import validate_frame
-from orchestration.assets.raw import reconcile
+from transforms.reconcile import reconcile
 from tests.landing_fixtures import DAY, write_platform, write_roster, write_training
 from transforms.contracts import all_tables, load_contracts
 from transforms.loader import load_source_day

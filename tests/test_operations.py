@@ -28,7 +28,7 @@ def test_sensor_fires_once_per_complete_day_and_again_on_redelivery(tmp_path, mo
     instance = dg.DagsterInstance.ephemeral()
     from orchestration.definitions import defs
 
-    repo = defs.get_repository_def()
+    repo = defs().get_repository_def()
 
     first = landing_sensor.evaluate_tick(dg.build_sensor_context(instance=instance, repository_def=repo))
     assert sorted(r.partition_key for r in first.run_requests) == [DAY, "2026-09-08"]
@@ -66,14 +66,14 @@ def test_locked_warehouse_is_retried_then_succeeds(tmp_path):
 def test_transient_failure_is_retried_by_dagster(tmp_path, monkeypatch):
     """Connect gives up at once (1 try), so the step fails transiently; its RetryPolicy re-runs it."""
     import orchestration.resources as res
-    from orchestration.assets.raw import raw_assets
+    from orchestration.assets.raw import build_raw_assets
     from tests.pipeline_helpers import resources
 
     monkeypatch.setattr(res, "LOCK_RETRIES", 1)
     data = tmp_path / "data"
     write_roster(data / "landing")
     holder = _hold_lock(data / "warehouse" / "build" / "wudu_build.duckdb", 4)
-    roster = next(a for a in raw_assets if a.node_def.name == "raw_roster")
+    roster = next(a for a in build_raw_assets() if a.node_def.name == "raw_roster")
     result = dg.materialize([roster], partition_key=DAY,
                             resources=resources(data), instance=dg.DagsterInstance.ephemeral())
     holder.wait()

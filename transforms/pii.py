@@ -12,7 +12,7 @@ import unicodedata
 
 import pyarrow as pa
 
-from wudu.settings import pii_key
+from transforms.settings import pii_key
 
 
 def normalise(value: str) -> str:

@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 import sqlalchemy as sa
 
-from wudu.settings import paths
+from transforms.settings import paths
 
 
 def published_path(data_dir: str | Path | None = None) -> Path:

@@ -43,7 +43,7 @@ def run_days(first: str, last: str, per_day: bool = False):
     from orchestration.definitions import defs
     from orchestration.partitions import days_between
 
-    job = defs.resolve_job_def("wudu_daily")
+    job = defs().resolve_job_def("wudu_daily")
     instance = DagsterInstance.get()
     windows = [(d, d) for d in days_between(first, last)] if per_day else [(first, last)]
     results = []

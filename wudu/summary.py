@@ -6,14 +6,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from wudu.settings import paths
+from transforms.settings import paths
 
+# mart -> (evaluation, columns before the dimensions); the dimensions come from their one registry,
+# the seed five_degree_dimensions (schema seeds), in its sort order
 MARTS = {
-    "fct_teacher_five_degree_term": "teacher_id, school_id, urban_rural, main_subject, problem_precision, "
-                                    "context_authenticity, activity_interaction, digital_effectiveness, "
-                                    "assessment_targeting, overall_score, band",
-    "fct_student_five_degree_term": "student_id, school_id, grade, urban_rural, participation, engagement, "
-                                    "attainment, growth, workload, overall_score, band",
+    "fct_teacher_five_degree_term": ("teacher", "teacher_id, school_id, urban_rural, main_subject"),
+    "fct_student_five_degree_term": ("student", "student_id, school_id, grade, urban_rural"),
 }
 
 
@@ -62,12 +61,15 @@ def print_summary(root: Path, results, first: str, last: str, elapsed: float) ->
             "SELECT schema_name FROM duckdb_views() WHERE NOT internal) WHERE schema_name IN "
             "('staging', 'intermediate', 'marts', 'seeds') GROUP BY 1 ORDER BY 1").fetchall()
         print("\ndbt relations: " + ", ".join(f"{s}={n}" for s, n in rel))
-        for mart, cols in MARTS.items():
+        for mart, (evaluation, lead) in MARTS.items():
             exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'marts' AND table_name = ?",
                                  [mart]).fetchone()[0]
             if not exists:
                 print(f"\nmarts.{mart}: missing")
                 continue
+            dims = [d for (d,) in con.execute("SELECT dimension FROM seeds.five_degree_dimensions WHERE evaluation = ? "
+                                              "ORDER BY sort_order", [evaluation]).fetchall()]
+            cols = ", ".join([lead, *dims, "overall_score", "band"])
             n = con.execute(f"SELECT count(*) FROM marts.{mart}").fetchone()[0]
             print(f"\nmarts.{mart} ({n} rows), top 5 by overall_score:")
             print(_show(con, f"SELECT {cols} FROM marts.{mart} ORDER BY overall_score DESC NULLS LAST, 1 LIMIT 5"))

@@ -53,14 +53,6 @@
     ({% for d in dims %}(case when {{ s }}.{{ d }} is not null then 1 else 0 end){% if not loop.last %} + {% endif %}{% endfor %})
 {%- endmacro %}
 
-{% macro teacher_dims() -%}
-    {{ return(['problem_precision', 'context_authenticity', 'activity_interaction', 'digital_effectiveness', 'assessment_targeting']) }}
-{%- endmacro %}
-
-{% macro student_dims() -%}
-    {{ return(['participation', 'engagement', 'attainment', 'growth', 'workload']) }}
-{%- endmacro %}
-
 {#-
   Roll-up of a 五度 term fact: one union-all branch per level; each row is one group of one level.
   levels: list of [level name, value column, label column].

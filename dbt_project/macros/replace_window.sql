@@ -1,5 +1,5 @@
 {#-
-  Incremental strategy `replace_window` for the daily facts (models/marts/events).
+  Incremental strategy `replace_window` for the daily facts (models/core/events).
 
   A run for the window [min_day, max_day] deletes every row of the target whose
   window column (config `window_column`, default `day`) falls in the window and then

@@ -10,3 +10,28 @@
 {% macro in_window(column) -%}
     ({{ column }} between {{ min_day() }} and {{ max_day() }})
 {%- endmacro %}
+
+{#- The one place the daily facts de-duplicate: a staging model's rows of the window, one per
+    natural key and landing day (the latest load, then the last record of the file). The loader
+    already quarantines in-file duplicates; this keeps a fact unique when a day was landed twice. -#}
+{% macro window_rows(model, key) -%}
+    select *
+    from {{ ref(model) }}
+    where {{ in_window('partition_day') }}
+    qualify row_number() over (
+        partition by {{ key | join(', ') }}, partition_day
+        order by loaded_at desc, source_row_number desc
+    ) = 1
+{%- endmacro %}
+
+{#- A fact's rows with the teacher version valid on their landing day; the district is the teacher's. -#}
+{% macro with_teacher_version(relation) -%}
+    select
+        s.*,
+        coalesce(t.district_id, {{ default_district() }}) as district_id,
+        t.teacher_key,
+        t.teacher_version_key
+    from {{ relation }} s
+    left join {{ ref('dim_teacher') }} t
+        on t.teacher_id = s.teacher_id and {{ valid_version('t', 's.partition_day') }}
+{%- endmacro %}

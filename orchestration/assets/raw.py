@@ -7,70 +7,19 @@ warehouse (valid rows → raw.<source>__<table>, failing rows → raw.quarantine
 
 import dagster as dg
 
-from expectations.runner import SuiteOutcome, SuiteRunner, merge_outcomes
+from expectations.runner import SuiteOutcome, SuiteRunner, validate_batch
 from orchestration.partitions import days_between, daily_partitions, window_days
-from orchestration.resources import TransientWarehouseError, WarehouseResource
+from orchestration.resources import WAREHOUSE_POOL, TransientWarehouseError, WarehouseResource
 from transforms.contracts import Source, load_contracts
 from transforms.loader import LoadReport, load_source_day
+from transforms.reconcile import previous_rows_read, reconcile
 
-WAREHOUSE_POOL = "wudu_warehouse"  # DuckDB has one writer: every writing step shares this pool
 DESCRIPTIONS = {
     "roster": "School rosters 学校花名册 (OneRoster 1.2 CSV): orgs, sessions, courses, classes, users, roles, enrollments — one full snapshot per day.",
     "platform": "Smart-education platform 智慧教育平台: smart-classroom lessons 智慧课堂课次, xAPI learning/homework/assessment/resource events, lesson observations 听评课.",
     "training": "Teacher-training system 研训管理系统 (Chinese-header XLSX/CSV): projects 培训项目, sign-ins 签到, credit audits 学分审核, satisfaction surveys 满意度问卷.",
 }
-MISSING_IS_ERROR = {"roster"}
-GX_CHUNK_ROWS = 500_000  # rows per GX batch; pandas memory is ~0.3 KB per xAPI row  # a roster snapshot must be complete; event sources may have quiet days
-
-
-def _previous_rows(con, source: str, table: str, day: str) -> int | None:
-    row = con.execute(
-        "SELECT sum(rows_read) FROM raw.file_manifest WHERE source = ? AND table_name = ? AND status = 'loaded' "
-        "AND partition_day = (SELECT max(partition_day) FROM raw.file_manifest WHERE source = ? "
-        "AND table_name = ? AND status = 'loaded' AND partition_day < ?)",
-        [source, table, source, table, day],
-    ).fetchone()
-    return int(row[0]) if row and row[0] else None
-
-
-def validate_batch(con, runner: SuiteRunner, batch: str, table, day: str, prev: int | None) -> SuiteOutcome:
-    """GX over the day's typed batch; big platform days go through in chunks so memory stays bounded."""
-    n = con.execute(f"SELECT count(*) FROM {batch}").fetchone()[0]
-    if n <= GX_CHUNK_ROWS:
-        return runner.validate(con.execute(f"SELECT * FROM {batch}").df(), table, day, prev)
-    cur = con.execute(f"SELECT * FROM {batch}")
-    parts = []
-    while True:
-        df = cur.fetch_df_chunk(GX_CHUNK_ROWS // 2048)
-        if df.empty:
-            break
-        parts.append(runner.validate(df, table, day, None))
-    return merge_outcomes(parts)
-
-
-def reconcile(con, source: str, day: str) -> list[dict]:
-    """Per loaded file: rows read (manifest) vs rows found in raw tables + quarantine."""
-    tables = load_contracts()[source].tables
-    found = " UNION ALL ".join(
-        f"SELECT {repr(t.name)} AS table_name, _source_file AS path, count(*) AS n FROM {t.raw_table} "
-        f"WHERE _partition_day = DATE '{day}' GROUP BY ALL" for t in tables.values()
-    )
-    return [
-        dict(zip(("table", "path", "rows_read", "rows_loaded", "rows_quarantined"), r))
-        for r in con.execute(
-            f"""
-            WITH loaded AS ({found}),
-            quarantined AS (SELECT table_name, source_file AS path, count(*) AS n FROM raw.quarantine
-                            WHERE source = ? AND partition_day = ? GROUP BY ALL)
-            SELECT m.table_name, m.path, m.rows_read, coalesce(l.n, 0), coalesce(q.n, 0)
-            FROM raw.file_manifest m
-            LEFT JOIN loaded l USING (table_name, path)
-            LEFT JOIN quarantined q USING (table_name, path)
-            WHERE m.source = ? AND m.partition_day = ? AND m.status = 'loaded'
-            ORDER BY 1, 2""",
-            [source, day, source, day],
-        ).fetchall()
-    ]
+MISSING_IS_ERROR = {"roster"}  # a roster snapshot must be complete; event sources may have quiet days
 
 
 def _suite_metadata(outcomes: list[SuiteOutcome]) -> dict:
@@ -171,7 +120,7 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
                         if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?",
                                            [batch]).fetchone()[0]:
                             continue
-                        prev = _previous_rows(con, source.name, t.name, day)
+                        prev = previous_rows_read(con, source.name, t.name, day)
                         suites[t.name].append((day, validate_batch(con, runner, batch, t, day, prev)))
                         con.execute(f"DROP TABLE {batch}")
                     runner.build_docs()
@@ -223,4 +172,5 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
     return _raw
 
 
-raw_assets = [build_raw_asset(s) for s in load_contracts().values()]
+def build_raw_assets() -> list[dg.AssetsDefinition]:
+    return [build_raw_asset(s) for s in load_contracts().values()]
