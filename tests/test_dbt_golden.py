@@ -1,18 +1,24 @@
 """Golden test of the dbt marts: a hand-made district, a real `dbt build`, every 五度 score by hand.
 
-The fixture (written here, nothing else is read): one district, two schools (城关中学 城镇 初中,
-山村小学 乡村 小学), two teachers (T1 urban 数学, promoted 一级→高级教师 on 09-16; T2 rural 语文),
-three students (ST1, ST2 in class C1 grade 7; ST3 in class C2 grade 3), one term 2026-09-01..09-30,
-event days 2026-09-07 (Mon), 09-08 (Tue), 09-16 (Wed), 09-17 (Thu).
+The fixture (written here, nothing else is read): one district, three schools (城关中学 城镇 初中,
+山村小学 乡村 小学, 城关幼儿园 城镇 幼儿园), two teachers (T1 urban 数学, promoted 一级→高级教师 on
+09-16; T2 rural 语文), four students (ST1, ST2 in class C1 grade 7; ST3 in class C2 grade 3; ST4 in
+kindergarten class C3), one term 2026-09-01..09-30 (22 school days), event days 2026-09-07 (Mon),
+09-08 (Tue), 09-16 (Wed), 09-17 (Thu).
 
 Facts every hand computation below relies on (seeds as shipped):
 - term scope = 09-07 (first data day) .. 09-17 (last data day): 9 school days = 1.8 school weeks;
   scope midpoint 09-12 (early half < 09-12 <= late half); last statement at 09-17 19:00.
 - rubric 1..5 -> (score - 1) / 4 * 100; productive question band 0.4..0.85 with >= 2 answers;
-  targets: 10 group minutes/lesson, 3 smart lessons/week, 2 tools/lesson, 48 h feedback,
-  2 answers/lesson, 20 self-study minutes/school day; attainment standard 0.6 (语文, 数学);
-  双减 written-homework limits grade 3: 60, grade 7: 90 min/day; min evidence 2 per dimension;
-  equal weights; bands 优 >= 85, 良 >= 70, 中 >= 55, else 待提升.
+  targets (shares of target, not capped): 10 group minutes/lesson, 3 smart lessons/week,
+  2 tools/lesson, 2 answers/lesson, 20 self-study minutes/school day; 48 h feedback; attainment
+  standard 0.6 (语文, 数学), not capped; 双减 written-homework limits grade 3: 60, grade 7: 90 min/day
+  (负担度 component = minutes over the limit, fewer = better); min evidence 2 per dimension, 中 from 6
+  (teachers, 参与度, 投入度) or 4 (达成度, 成长度, 负担度) items, 高 from 15 / 8; equal weights;
+  standard score = 50 + 10 * (value - mean) / population sd within the norm group: every 学段 group
+  here is smaller than 20 persons, so the norm is the district (>= 2 persons with the component, else
+  no standard score); 幼儿园 dimensions of 五度评学 do not apply; 自评 rubric items are kept apart;
+  bands 优 >= 60, 良 >= 52, 中 >= 45, else 待提升; observations owed per term: 高级教师 2, 二级教师 4.
 """
 from __future__ import annotations
 
@@ -45,6 +51,10 @@ def roster_snapshot(con, day: str, t1_title: str) -> None:
          "parent_sourced_id": "D1", "urban_rural": "乡村", "stage": "小学",
          "is_smart_school": True, "bandwidth_mbps": 200.0, "teacher_devices": 5,
          "student_devices": 12, "smart_classrooms": 1},
+        {"sourced_id": "SCH-K", "status": "active", "name": "城关幼儿园", "type": "school",
+         "parent_sourced_id": "D1", "urban_rural": "城镇", "stage": "幼儿园",
+         "is_smart_school": True, "bandwidth_mbps": 500.0, "teacher_devices": 2,
+         "student_devices": 5, "smart_classrooms": 1},
     ])
     insert(con, "roster__academic_sessions", day, [
         {"sourced_id": "SY2027", "status": "active", "title": "2026-2027学年", "type": "schoolYear",
@@ -58,12 +68,16 @@ def roster_snapshot(con, day: str, t1_title: str) -> None:
          "grades": "07", "subjects": "数学", "org_sourced_id": "SCH-U"},
         {"sourced_id": "CRS-C", "status": "active", "title": "三年级语文", "school_year_sourced_id": "SY2027",
          "grades": "03", "subjects": "语文", "org_sourced_id": "SCH-R"},
+        {"sourced_id": "CRS-K", "status": "active", "title": "大班综合", "school_year_sourced_id": "SY2027",
+         "grades": "KG", "subjects": "综合", "org_sourced_id": "SCH-K"},
     ])
     insert(con, "roster__classes", day, [
         {"sourced_id": "C1", "status": "active", "title": "七年级1班", "grades": "07", "course_sourced_id": "CRS-M",
          "class_type": "homeroom", "school_sourced_id": "SCH-U", "term_sourced_ids": "TERM1", "subjects": "数学"},
         {"sourced_id": "C2", "status": "active", "title": "三年级1班", "grades": "03", "course_sourced_id": "CRS-C",
          "class_type": "homeroom", "school_sourced_id": "SCH-R", "term_sourced_ids": "TERM1", "subjects": "语文"},
+        {"sourced_id": "C3", "status": "active", "title": "大班(1)班", "grades": "KG", "course_sourced_id": "CRS-K",
+         "class_type": "homeroom", "school_sourced_id": "SCH-K", "term_sourced_ids": "TERM1", "subjects": "综合"},
     ])
     user = {"status": "active", "enabled_user": True}
     insert(con, "roster__users", day, [
@@ -77,6 +91,8 @@ def roster_snapshot(con, day: str, t1_title: str) -> None:
          "birth_year": 2013, "gender": "男", "student_no_hash": "h-st2"},
         {**user, "sourced_id": "ST3", "role": "student", "primary_org_sourced_id": "SCH-R", "grades": "03",
          "birth_year": 2017, "gender": "男", "student_no_hash": "h-st3"},
+        {**user, "sourced_id": "ST4", "role": "student", "primary_org_sourced_id": "SCH-K", "grades": "KG",
+         "birth_year": 2021, "gender": "女", "student_no_hash": "h-st4"},
     ])
     enr = {"status": "active", "begin_date": "2026-09-01"}
     insert(con, "roster__enrollments", day, [
@@ -90,25 +106,27 @@ def roster_snapshot(con, day: str, t1_title: str) -> None:
          "role": "teacher", "is_primary": True},
         {**enr, "sourced_id": "E5", "class_sourced_id": "C2", "school_sourced_id": "SCH-R", "user_sourced_id": "ST3",
          "role": "student"},
+        {**enr, "sourced_id": "E6", "class_sourced_id": "C3", "school_sourced_id": "SCH-K", "user_sourced_id": "ST4",
+         "role": "student"},
     ])
 
 
-def lesson(session_id, day, start, end, school, cls, teacher, subject, present, responding, group, tools):
+def lesson(session_id, day, start, end, school, cls, teacher, subject, present, responding, group, tools, forms=None):
     return {
         "session_id": session_id, "classroom_id": f"room-{school}", "school_id": school, "class_id": cls,
         "teacher_id": teacher, "subject": subject, "start_time": ts(day, start), "end_time": ts(day, end),
         "students_present": present, "responding_students": responding, "interactions": 10,
-        "group_activity_minutes": group, "digital_tools": tools, "teacher_talk_share": 0.5,
+        "group_activity_minutes": group, "digital_tools": tools, "teacher_talk_share": 0.5, "activity_forms": forms,
     }
 
 
 LESSONS = [
-    # id, day, start, end, school, class, teacher, subject, present, responding, group min, tools
-    lesson("L1", DAY1, "09:00", "09:45", "SCH-U", "C1", "T1", "数学", 40, 30, 8.0, "希沃白板;答题器"),
-    lesson("L2", DAY2, "10:00", "10:40", "SCH-U", "C1", "T1", "数学", 40, 36, 12.0, "希沃白板"),
+    # id, day, start, end, school, class, teacher, subject, present, responding, group min, tools, activity forms
+    lesson("L1", DAY1, "09:00", "09:45", "SCH-U", "C1", "T1", "数学", 40, 30, 8.0, "希沃白板;答题器", "小组合作;展示交流"),
+    lesson("L2", DAY2, "10:00", "10:40", "SCH-U", "C1", "T1", "数学", 40, 36, 12.0, "希沃白板", "小组合作"),
     lesson("L3", DAY3, "09:00", "09:45", "SCH-U", "C1", "T1", "数学", 38, None, None, None),
-    lesson("L4", DAY1, "14:00", "14:40", "SCH-R", "C2", "T2", "语文", 20, 10, 5.0, "平板"),
-    lesson("L5", DAY4, "14:00", "14:40", "SCH-R", "C2", "T2", "语文", 20, 20, 0.0, "平板；投屏"),
+    lesson("L4", DAY1, "14:00", "14:40", "SCH-R", "C2", "T2", "语文", 20, 10, 5.0, "平板", "角色扮演；小组合作;辩论"),
+    lesson("L5", DAY4, "14:00", "14:40", "SCH-R", "C2", "T2", "语文", 20, 20, 0.0, "平板；投屏", ""),
 ]
 
 
@@ -172,6 +190,9 @@ STATEMENTS = [
     st("e1", "ST1", "experienced", "course-1", ts(DAY1, "20:00"), object_type="course", duration_seconds=1800.0),
     st("e2", "ST1", "experienced", "course-1", ts(DAY3, "21:00"), object_type="course", duration_seconds=1200.0),
     st("e3", "ST3", "experienced", "course-2", ts(DAY4, "19:00"), object_type="course", duration_seconds=3600.0),
+    # the kindergarten child has self-directed learning: evidence, but 五度评学 does not apply to 幼儿园
+    st("e4", "ST4", "experienced", "course-3", ts(DAY1, "19:00"), object_type="course", duration_seconds=600.0),
+    st("e5", "ST4", "experienced", "course-3", ts(DAY2, "19:00"), object_type="course", duration_seconds=900.0),
     # resources: T1 uploads R1 (downloaded by ST1 and T2) and R2 (downloaded only by T1 itself)
     st("u1", "T1", "uploaded", "R1", ts(DAY2, "12:00"), object_type="resource"),
     st("u2", "T1", "uploaded", "R2", ts(DAY3, "12:00"), object_type="resource"),
@@ -181,17 +202,33 @@ STATEMENTS = [
 ]
 
 
-def observation(obs_id, teacher, day, scores):
+def observation(obs_id, teacher, day, kind, role, version, scores, observer="OBS-9"):
     return [
-        {"observation_id": obs_id, "observer_id": "OBS-9", "teacher_id": teacher, "observed_on": day,
+        {"observation_id": obs_id, "observer_id": observer, "teacher_id": teacher, "observed_on": day,
+         "observation_type": kind, "evaluator_role": role, "rubric_version": version,
          "indicator_code": code, "score": float(score)}
         for code, score in scores.items()
     ]
 
 
 OBSERVATIONS = (
-    observation("OB1", "T1", DAY2, {"Q1": 4, "Q2": 5, "C1": 3, "C2": 5, "A1": 4, "D1": 5, "E1": 2})
-    + observation("OB2", "T2", DAY3, {"Q1": 3, "Q2": 4})
+    observation("OB1", "T1", DAY2, "推门课", "教研员", "WX2026-JS-SX",
+                {"Q1": 4, "Q2": 5, "C1": 3, "C2": 5, "A1": 4, "A3": 5, "D1": 5, "E1": 2})
+    + observation("OB2", "T2", DAY3, "常态课", "同伴", "WX2026-PS-YW", {"Q1": 3, "Q2": 4})
+    # a self-evaluation: reported as self_rubric_score, never in the 五度 scores or the coverage
+    + observation("OB3", "T1", DAY4, "常态课", "自评", "WX2026-JS-SX", {"C1": 5, "A3": 5}, observer="T1")
+)
+
+
+def evaluation(response_id, teacher, cls, day, scores):
+    return [{"response_id": response_id, "teacher_id": teacher, "class_id": cls, "item_code": code,
+             "score": score, "submitted_at": ts(day, "16:30")} for code, score in scores.items()]
+
+
+STUDENT_EVALUATIONS = (  # anonymous 学生评教 questionnaires
+    evaluation("SE1", "T1", "C1", DAY3, {"SQ": 5, "SC": 4, "SA": 4, "SD": 5, "SE": 3})
+    + evaluation("SE2", "T1", "C1", DAY3, {"SQ": 4, "SC": 2, "SA": 3, "SD": 4, "SE": 4})
+    + evaluation("SE3", "T2", "C2", DAY4, {"SQ": 3, "SC": 3, "SA": 5, "SD": 3, "SE": 4})
 )
 
 
@@ -205,6 +242,8 @@ def load_fixture(con) -> None:
         insert(con, "platform__xapi_statements", row["timestamp"].date().isoformat(), [row])
     for row in OBSERVATIONS:
         insert(con, "platform__observations", row["observed_on"], [row])
+    for row in STUDENT_EVALUATIONS:
+        insert(con, "platform__student_evaluations", row["submitted_at"].date().isoformat(), [row])
     project = {"project_id": "P1", "project_name": "乡村语文项目包", "level": "区培", "project_type": "校本研修",
                "is_package": True, "base_school_id": "SCH-R", "subject": "语文", "planned_hours": 10.0,
                "start_date": "2026-09-01", "end_date": "2026-12-31", "budget_yuan": 2000.0, "outputs": 4}
@@ -278,61 +317,119 @@ def rubric(*scores):
     return mean(*[(s - 1) / 4 * 100 for s in scores])
 
 
-T1 = {
-    # Q rubric (4, 5); questions counted Q-a 0.5 (in band), Q-b 1.0, Q-d 0.0 -> 1 of 3
-    "problem_precision": mean(rubric(4, 5), 100 * 1 / 3),
-    "context_authenticity": rubric(3, 5),
-    # response share L1 30/40, L2 36/40 (L3 none); group minutes (8 + 12) / 2 vs 10; A rubric 4
-    "activity_interaction": mean(100 * (30 / 40 + 36 / 40) / 2, 100 * min(1, ((8 + 12) / 2) / 10), rubric(4)),
-    # 3 lessons / 1.8 weeks vs 3; tools (2 + 1 + 0) / 3 vs 2; R1 reused by others, R2 not; D rubric 5
-    "digital_effectiveness": mean(100 * min(1, (3 / SCHOOL_WEEKS) / 3), 100 * ((2 + 1 + 0) / 3) / 2,
-                                  100 * 1 / 2, rubric(5)),
+# raw component values, by hand (docs/metrics.md); None = no evidence for the component
+T1_C = {
+    # Q rubric (4, 5); questions counted Q-a 0.5 (in band), Q-b 1.0, Q-d 0.0 -> 1 of 3; 评教 SQ 5, 4
+    "pp_rubric_score": rubric(4, 5), "pp_question_band_pct": 100 * 1 / 3, "pp_student_survey_score": rubric(5, 4),
+    # C rubric (3, 5) from the 教研员 (the 自评 C1 5 is left out); 评教 SC 4, 2
+    "ca_rubric_score": rubric(3, 5), "ca_student_survey_score": rubric(4, 2),
+    # response share L1 30/40, L2 36/40 (L3 none); group minutes (8 + 12) / 2 vs 10 (not capped);
+    # activity forms L1 2, L2 1, L3 0 per lesson; A rubric 4, 5 (A3); 评教 SA 4, 3
+    "ai_response_pct": 100 * (30 / 40 + 36 / 40) / 2, "ai_group_minutes_score": 100 * ((8 + 12) / 2) / 10,
+    "ai_activity_forms_per_lesson": (2 + 1 + 0) / 3, "ai_rubric_score": rubric(4, 5),
+    "ai_student_survey_score": rubric(4, 3),
+    # 3 lessons / 1.8 weeks vs 3; tools (2 + 1 + 0) / 3 vs 2; R1 reused by others, R2 not; D rubric 5; SD 5, 4
+    "de_lessons_per_week_score": 100 * (3 / SCHOOL_WEEKS) / 3, "de_tools_per_lesson_score": 100 * ((2 + 1 + 0) / 3) / 2,
+    "de_resources_reused_pct": 100 * 1 / 2, "de_rubric_score": rubric(5), "de_student_survey_score": rubric(5, 4),
     # judged submissions sb1 (feedback after 15 h) and sb2 (after 7.5 days), sb3/sb4 pending;
-    # HW1 layered, HW2 not; E rubric 2
-    "assessment_targeting": mean(100 * 1 / 2, 100 * 1 / 2, rubric(2)),
+    # HW1 layered, HW2 not; E rubric 2; SE 3, 4
+    "at_feedback_48h_pct": 100 * 1 / 2, "at_layered_pct": 100 * 1 / 2, "at_rubric_score": rubric(2),
+    "at_student_survey_score": rubric(3, 4),
 }
-T2 = {
-    "problem_precision": rubric(3, 4),  # Q-e has one answer only: no question evidence
-    "context_authenticity": None,  # no C* item, no evidence
-    "activity_interaction": mean(100 * (10 / 20 + 20 / 20) / 2, 100 * ((5 + 0) / 2) / 10),
-    "digital_effectiveness": mean(100 * (2 / SCHOOL_WEEKS) / 3, 100 * ((1 + 2) / 2) / 2),
-    "assessment_targeting": mean(100 * 1 / 1, 100 * 0 / 1),
+T2_C = {
+    # Q-e has one answer only: no question evidence
+    "pp_rubric_score": rubric(3, 4), "pp_question_band_pct": None, "pp_student_survey_score": rubric(3),
+    "ca_rubric_score": None, "ca_student_survey_score": rubric(3),
+    "ai_response_pct": 100 * (10 / 20 + 20 / 20) / 2, "ai_group_minutes_score": 100 * ((5 + 0) / 2) / 10,
+    "ai_activity_forms_per_lesson": (3 + 0) / 2, "ai_rubric_score": None, "ai_student_survey_score": rubric(5),
+    "de_lessons_per_week_score": 100 * (2 / SCHOOL_WEEKS) / 3, "de_tools_per_lesson_score": 100 * ((1 + 2) / 2) / 2,
+    "de_resources_reused_pct": None, "de_rubric_score": None, "de_student_survey_score": rubric(3),
+    "at_feedback_48h_pct": 100 * 1 / 1, "at_layered_pct": 100 * 0 / 1, "at_rubric_score": None,
+    "at_student_survey_score": rubric(4),
 }
-ST1 = {
-    # 3 lessons of C1, answered in all 3, 4 answers
-    "participation": mean(100 * 3 / 3, 100 * min(1, (4 / 3) / 2)),
-    # HW1, HW2 both on time; 30 + 20 self-study minutes over 9 school days vs 20
-    "engagement": mean(100 * 2 / 2, 100 * min(1, ((30 + 20) / 9) / 20)),
-    "attainment": 100 * (min(1, 0.5 / 0.6) + min(1, 0.9 / 0.6)) / 2,
-    # change +0.4 vs ST2 +0.06 in cohort grade 7 数学 (n=2): mid-rank (1 + 0.5) / 2
-    "growth": 100 * (1 + 0.5 * 1) / 2,
-    # written minutes per homework day: 50 (09-07), 30 (09-16) -> 40 <= 90
-    "workload": 100.0,
+T_EVIDENCE = {  # items behind each dimension (definitions in docs/metrics.md)
+    "T1": {"problem_precision": 2 + 3 + 2,  # Q items + questions + 评教 answers
+           "context_authenticity": 2 + 2,  # C items (自评 not counted) + 评教
+           "activity_interaction": 2 + 2 + 2,  # L1, L2 + A1, A3 + 评教
+           "digital_effectiveness": 3 + 2 + 1 + 2,  # lessons + uploads + D1 + 评教
+           "assessment_targeting": 2 + 2 + 1 + 2},  # judged submissions + assignments + E1 + 评教
+    "T2": {"problem_precision": 2 + 0 + 1, "context_authenticity": 0 + 1, "activity_interaction": 2 + 0 + 1,
+           "digital_effectiveness": 2 + 0 + 0 + 1, "assessment_targeting": 1 + 1 + 0 + 1},
 }
-ST2 = {
-    "participation": mean(100 * 2 / 3, 100 * min(1, (3 / 3) / 2)),
-    "engagement": mean(100 * 0 / 2),  # both late, no self-study
-    "attainment": 100 * (min(1, 0.6 / 0.6) + min(1, 0.66 / 0.6)) / 2,
-    "growth": 100 * (0 + 0.5 * 1) / 2,
-    "workload": 100 * 90 / ((100 + 100) / 2),  # 100 min on 09-08 and on 09-17 vs 90
+ST_C = {
+    # 3 lessons of C1, answered in all 3, 4 answers (vs 2 per lesson, not capped); HW1, HW2 both on
+    # time; 30 + 20 self-study minutes over 9 school days vs 20; scores 0.5, 0.9 vs 0.6 (not capped);
+    # change +0.4 vs ST2 +0.06 in cohort grade 7 数学 (n=2): mid-rank (1 + 0.5) / 2; written minutes
+    # per homework day 50 (09-07), 30 (09-16) -> 40 against the limit 90
+    "ST1": {"pa_answered_lessons_pct": 100 * 3 / 3, "pa_answers_per_lesson_score": 100 * (4 / 3) / 2,
+            "en_on_time_pct": 100 * 2 / 2, "en_self_study_score": 100 * ((30 + 20) / 9) / 20,
+            "ac_attainment_score": 100 * (0.5 / 0.6 + 0.9 / 0.6) / 2, "gr_growth_percentile": 100 * (1 + 0.5 * 1) / 2,
+            "wl_excess_minutes": (50 + 30) / 2 - 90},
+    "ST2": {"pa_answered_lessons_pct": 100 * 2 / 3, "pa_answers_per_lesson_score": 100 * (3 / 3) / 2,
+            "en_on_time_pct": 100 * 0 / 2, "en_self_study_score": None,  # both late, no self-study
+            "ac_attainment_score": 100 * (0.6 / 0.6 + 0.66 / 0.6) / 2, "gr_growth_percentile": 100 * (0 + 0.5 * 1) / 2,
+            "wl_excess_minutes": (100 + 100) / 2 - 90},  # 100 min on 09-08 and on 09-17
+    # growth: both assessments in the early half; one homework day (20 min vs 60): a value, but
+    # evidence 1 < 2, so 负担度 stays NULL while the value still enters the norm
+    "ST3": {"pa_answered_lessons_pct": 100 * 1 / 2, "pa_answers_per_lesson_score": 100 * (1 / 2) / 2,
+            "en_on_time_pct": 100 * 1 / 1, "en_self_study_score": 100 * (60 / 9) / 20,
+            "ac_attainment_score": 100 * (0.45 / 0.6 + 0.54 / 0.6) / 2, "gr_growth_percentile": None,
+            "wl_excess_minutes": 20 - 60},
+    # ST4 (幼儿园): no component enters a norm, every dimension is 不适用
 }
-ST3 = {
-    "participation": mean(100 * 1 / 2, 100 * min(1, (1 / 2) / 2)),
-    "engagement": mean(100 * 1 / 1, 100 * min(1, (60 / 9) / 20)),
-    "attainment": 100 * (0.45 / 0.6 + 0.54 / 0.6) / 2,
-    "growth": None,  # both assessments in the early half: no evidence
-    "workload": None,  # one homework day < 2: not enough evidence
-}
+ST_EVIDENCE = {"ST1": (3, 2 + 2, 2, 2, 2), "ST2": (3, 2, 2, 2, 2), "ST3": (2, 1 + 1, 2, 0, 1), "ST4": (0, 2, 0, 0, 0)}
+T_DIMS = ["problem_precision", "context_authenticity", "activity_interaction", "digital_effectiveness",
+          "assessment_targeting"]
+S_DIMS = ["participation", "engagement", "attainment", "growth", "workload"]
+S_PREFIX = {"pa": "participation", "en": "engagement", "ac": "attainment", "gr": "growth", "wl": "workload"}
+T_PREFIX = {"pp": "problem_precision", "ca": "context_authenticity", "ai": "activity_interaction",
+            "de": "digital_effectiveness", "at": "assessment_targeting"}
+DIRECTION = {"wl_excess_minutes": -1}  # fewer minutes over the limit = healthier
+
+
+def standard_scores(components: dict[str, dict]) -> dict[str, dict]:
+    """50 + 10 * direction * z within the district (population sd; every 学段 group < 20 persons);
+    a component held by fewer than 2 persons has no norm; no spread puts everybody at 50."""
+    out = {p: {} for p in components}
+    for comp in next(iter(components.values())):
+        values = {p: c[comp] for p, c in components.items() if c[comp] is not None}
+        if len(values) < 2:
+            continue
+        m = sum(values.values()) / len(values)
+        sd = (sum((v - m) ** 2 for v in values.values()) / len(values)) ** 0.5
+        for p, v in values.items():
+            out[p][comp] = 50 + 10 * DIRECTION.get(comp, 1) * ((v - m) / sd if sd else 0)
+    return out
+
+
+def dimension_scores(components, prefixes, evidence, dims):
+    std = standard_scores(components)
+    out = {}
+    for p in components:
+        out[p] = {}
+        for k, d in enumerate(dims):
+            ev = evidence[p][d] if isinstance(evidence[p], dict) else evidence[p][k]
+            vals = [v for c, v in std[p].items() if prefixes[c[:2]] == d]
+            out[p][d] = mean(*vals) if ev >= 2 and vals else None
+    return out
+
+
+TEACHERS = dimension_scores({"T1": T1_C, "T2": T2_C}, T_PREFIX, T_EVIDENCE, T_DIMS)
+T1, T2 = TEACHERS["T1"], TEACHERS["T2"]
+STUDENTS = dimension_scores(ST_C, S_PREFIX, ST_EVIDENCE, S_DIMS)
+ST1, ST2, ST3 = STUDENTS["ST1"], STUDENTS["ST2"], STUDENTS["ST3"]
+ST4 = {d: None for d in S_DIMS}
 
 
 def band(score):
     if score is None:
         return None
-    return "优" if score >= 85 else "良" if score >= 70 else "中" if score >= 55 else "待提升"
+    return "优" if score >= 60 else "良" if score >= 52 else "中" if score >= 45 else "待提升"
 
 
 def overall(scores):
-    return mean(*scores.values())
+    scored = [v for v in scores.values() if v is not None]
+    return mean(*scored) if len(scored) >= 3 else None
 
 
 # ----------------------------------------------------------------------------------------------
@@ -353,7 +450,7 @@ def test_teacher_five_degree_scores_match_hand_computation(warehouse, teacher, e
     assert got["band"] == band(overall(expected))
 
 
-@pytest.mark.parametrize("student, expected", [("ST1", ST1), ("ST2", ST2), ("ST3", ST3)])
+@pytest.mark.parametrize("student, expected", [("ST1", ST1), ("ST2", ST2), ("ST3", ST3), ("ST4", ST4)])
 def test_student_five_degree_scores_match_hand_computation(warehouse, student, expected):
     con, _ = warehouse
     got = rows(con, "select student_id, * exclude (student_id) from marts.fct_student_five_degree_term")[student]
@@ -365,26 +462,108 @@ def test_student_five_degree_scores_match_hand_computation(warehouse, student, e
 
 def test_dimension_without_evidence_is_null_not_zero(warehouse):
     con, _ = warehouse
-    t2 = rows(con, "select teacher_id, context_authenticity, evidence_context_authenticity "
-                   "from marts.fct_teacher_five_degree_term")["T2"]
-    assert t2["context_authenticity"] is None and t2["evidence_context_authenticity"] == 0
-    st3 = rows(con, "select student_id, growth, evidence_growth, workload, evidence_workload "
-                    "from marts.fct_student_five_degree_term")["ST3"]
-    assert st3["growth"] is None and st3["evidence_growth"] == 0
-    # one homework day is evidence, but below the minimum of 2: still NULL, never a number
-    assert st3["workload"] is None and st3["evidence_workload"] == 1
+    t = rows(con, "select teacher_id, * exclude (teacher_id) from marts.fct_teacher_five_degree_term")
+    # one 评教 answer is evidence, but below the minimum of 2
+    assert t["T2"]["context_authenticity"] is None and t["T2"]["evidence_context_authenticity"] == 1
+    assert t["T2"]["context_authenticity_null_reason"] == "证据不足：1 项，少于 2 项"
+    st = rows(con, "select student_id, * exclude (student_id) from marts.fct_student_five_degree_term")
+    assert st["ST3"]["growth"] is None and st["ST3"]["evidence_growth"] == 0
+    assert st["ST3"]["workload"] is None and st["ST3"]["evidence_workload"] == 1
+    assert st["ST3"]["workload_null_reason"] == "证据不足：1 项，少于 2 项"
+    assert st["ST1"]["workload_null_reason"] is None
+
+
+def test_dimension_that_does_not_apply_is_null_with_its_reason(warehouse):
+    """幼儿园: the kindergarten child has evidence (two self-study sessions) but no 五度评学 dimension
+    applies; nothing is 0, every NULL says why, and the child's values enter no norm."""
+    con, _ = warehouse
+    st4 = rows(con, "select student_id, * exclude (student_id) from marts.fct_student_five_degree_term")["ST4"]
+    assert st4["evidence_engagement"] == 2
+    for d in S_DIMS:
+        assert st4[d] is None
+        assert st4[f"{d}_null_reason"].startswith("不适用："), st4[f"{d}_null_reason"]
+    assert st4["engagement_null_reason"] == "不适用：幼儿园不布置家庭作业，投入度不以作业衡量"
+    assert (st4["dimensions_applicable"], st4["coverage_pct"], st4["overall_score"], st4["confidence"]) == (
+        0, None, None, None)
+    normed = con.execute("select count(*) from intermediate.int_five_degree_standard_scores "
+                         "where person_id = 'ST4'").fetchone()[0]
+    assert normed == 0
+
+
+def test_standard_scores_and_their_norms(warehouse):
+    """Each component on the common scale: a component two persons share is standardised in the
+    district (学段 groups are too small); one person alone has no norm and no standard score."""
+    con, _ = warehouse
+    got = {(r[0], r[1]): r[2:] for r in con.execute(
+        "select person_id, component, raw_value, norm_level, norm_n, standard_score "
+        "from intermediate.int_five_degree_standard_scores").fetchall()}
+    raw, level, n, score = got[("T1", "ca_student_survey_score")]
+    # 评教 SC: T1 (75 + 25) / 2 = 50, T2 50: no spread, both at the norm
+    assert close(raw, rubric(4, 2)) and level == "区县" and n == 2 and close(score, 50.0)
+    raw, level, n, score = got[("T1", "pp_student_survey_score")]
+    assert close(raw, rubric(5, 4)) and n == 2 and close(score, 60.0)  # 87.5 vs T2 50: one sd above
+    raw, level, n, score = got[("T1", "ca_rubric_score")]
+    assert close(raw, rubric(3, 5)) and level is None and n == 1 and score is None
+    raw, level, n, score = got[("ST2", "wl_excess_minutes")]
+    assert close(raw, 10.0) and level == "区县" and n == 3 and score < 50  # most minutes: lowest 负担度
+    assert ("T1", "ai_activity_forms_per_lesson") in got and close(got[("T1", "ai_activity_forms_per_lesson")][0], 1.0)
+
+
+def test_confidence_coverage_and_percentile(warehouse):
+    con, _ = warehouse
+    t = rows(con, "select teacher_id, * exclude (teacher_id) from marts.fct_teacher_five_degree_term")
+    # T1: evidence 7, 4, 6, 8, 7 -> 中 低 中 中 中: four dimensions at 中 or better -> 高
+    assert [t["T1"][f"{d}_confidence"] for d in T_DIMS] == ["中", "低", "中", "中", "中"]
+    assert t["T1"]["confidence"] == "高"
+    # T2: evidence 3, 1, 3, 3, 3 -> 低 everywhere, four dimensions scored -> 低
+    assert [t["T2"][f"{d}_confidence"] for d in T_DIMS] == ["低", None, "低", "低", "低"]
+    assert t["T2"]["confidence"] == "低"
+    assert (t["T1"]["dimensions_applicable"], t["T1"]["coverage_pct"]) == (5, 100.0)
+    assert (t["T2"]["dimensions_scored"], t["T2"]["coverage_pct"]) == (4, 80.0)
+    # alone in their 学段: the middle of the distribution
+    assert t["T1"]["overall_percentile"] == 50.0 and t["T2"]["overall_percentile"] == 50.0
+    st = rows(con, "select student_id, * exclude (student_id) from marts.fct_student_five_degree_term")
+    hi, lo = ("ST1", "ST2") if overall(ST1) > overall(ST2) else ("ST2", "ST1")
+    assert (st[hi]["overall_percentile"], st[lo]["overall_percentile"]) == (75.0, 25.0)  # 初中: 2 students
+    assert st["ST3"]["overall_percentile"] == 50.0
+    # evidence 3, 4, 2, 2, 2 against 中 from 6, 6, 4, 4, 4: 低 everywhere -> 低
+    assert [st["ST1"][f"{d}_confidence"] for d in S_DIMS] == ["低"] * 5 and st["ST1"]["confidence"] == "低"
+    # a single term: no previous term to compare with
+    assert t["T1"]["overall_score_prev_term"] is None and t["T1"]["overall_score_change"] is None
+
+
+def test_self_evaluation_is_apart_from_the_score(warehouse):
+    con, _ = warehouse
+    t1 = rows(con, "select teacher_id, * exclude (teacher_id) from marts.fct_teacher_five_degree_term")["T1"]
+    assert close(t1["self_rubric_score"], rubric(5, 5))
+
+
+def test_observation_coverage(warehouse):
+    """Owed per term by title at the end of the scope (T1 高级教师 2, T2 二级教师 4), pro-rated to 9
+    of the term's 22 school days, against external observations received (OB3 is a 自评)."""
+    con, _ = warehouse
+    cov = rows(con, "select teacher_id, * exclude (teacher_id) from marts.fct_teacher_observation_coverage_term")
+    t1, t2 = cov["T1"], cov["T2"]
+    assert (t1["observations_expected_term"], t1["observations_received"], t1["self_evaluations"]) == (2, 1, 1)
+    assert close(t1["observations_expected_to_date"], 2 * 9 / 22)
+    assert close(t1["coverage_pct"], 100 * 1 / (2 * 9 / 22)) and t1["shortfall_to_date"] == 0
+    assert (t1["received_unannounced"], t1["received_from_researchers"]) == (1, 1)
+    assert (t2["observations_expected_term"], t2["observations_received"], t2["received_from_peers"]) == (4, 1, 1)
+    assert close(t2["coverage_pct"], 100 * 1 / (4 * 9 / 22)) and close(t2["shortfall_to_date"], 4 * 9 / 22 - 1)
+    assert t2["is_term_expectation_met"] is False
+    school = rows(con, "select school_id, * exclude (school_id) from marts.fct_school_observation_coverage_term")
+    assert (school["SCH-R"]["teachers"], school["SCH-R"]["teachers_behind"]) == (1, 1)
+    assert close(school["SCH-U"]["coverage_pct"], 100 * 1 / (2 * 9 / 22))
 
 
 def test_evidence_counts(warehouse):
     con, _ = warehouse
-    t1 = rows(con, "select teacher_id, * exclude (teacher_id) from marts.fct_teacher_five_degree_term")["T1"]
-    assert t1["evidence_problem_precision"] == 2 + 3  # 2 Q items + 3 questions
-    assert t1["evidence_activity_interaction"] == 2 + 1  # L1, L2 + A1
-    assert t1["evidence_digital_effectiveness"] == 3 + 2 + 1  # lessons + uploads + D1
-    assert t1["evidence_assessment_targeting"] == 2 + 2 + 1  # judged submissions + assignments + E1
-    st1 = rows(con, "select student_id, * exclude (student_id) from marts.fct_student_five_degree_term")["ST1"]
-    assert (st1["evidence_participation"], st1["evidence_engagement"], st1["evidence_attainment"],
-            st1["evidence_growth"], st1["evidence_workload"]) == (3, 2 + 2, 2, 2, 2)
+    t = rows(con, "select teacher_id, * exclude (teacher_id) from marts.fct_teacher_five_degree_term")
+    for teacher, evidence in T_EVIDENCE.items():
+        assert {d: t[teacher][f"evidence_{d}"] for d in T_DIMS} == evidence, teacher
+    st = rows(con, "select student_id, * exclude (student_id) from marts.fct_student_five_degree_term")
+    for student, evidence in ST_EVIDENCE.items():
+        assert tuple(st[student][f"evidence_{d}"] for d in S_DIMS) == evidence, student
 
 
 def test_homework_submissions_link_to_their_grading(warehouse):
@@ -426,9 +605,13 @@ def test_rollups(warehouse):
     assert close(teacher["district:D1"]["avg_problem_precision"],
                  (T1["problem_precision"] + T2["problem_precision"]) / 2)
     assert teacher["district:D1"]["n_context_authenticity"] == 1  # the NULL of T2 is not averaged in
+    assert close(teacher["school_subject:SCH-U|数学"]["avg_overall_score"], overall(T1))  # school x subject
+    assert teacher["school_subject:SCH-U|数学"]["rollup_label"] == "城关中学·数学"
     student = rows(con, "select rollup_level || ':' || rollup_value as k, * from marts.fct_student_five_degree_rollup")
     assert close(student["class:C1"]["avg_participation"], (ST1["participation"] + ST2["participation"]) / 2)
     assert close(student["stage:小学"]["avg_overall_score"], overall(ST3))
+    assert close(student["school_grade:SCH-U|7"]["avg_overall_score"], (overall(ST1) + overall(ST2)) / 2)
+    assert student["stage:幼儿园"]["n_scored"] == 0 and student["stage:幼儿园"]["avg_overall_score"] is None
 
 
 def test_training_marts(warehouse):

@@ -1,28 +1,91 @@
 {#-
   Shared 五度 scoring, used by fct_teacher_five_degree_term and fct_student_five_degree_term.
 
-  five_degree_dimension_scores: per dimension, the raw score of the components model (alias c) when
-  its evidence reaches min_evidence of seeds/five_degree_dimensions.csv, else NULL (never an
-  invented number); plus evidence_<dimension>.
+  five_degree_dimension_scores: per dimension, the dimension's standard score (ds.std_<dimension>,
+  int_five_degree_dimension_scores) when the dimension applies to the person's 学段
+  (seeds/five_degree_applicability.csv) and its evidence reaches min_evidence
+  (seeds/five_degree_dimensions.csv), else NULL with <dimension>_null_reason — never an invented 0;
+  plus evidence_<dimension>.
+
+  five_degree_confidence: 高 / 中 / 低 of a scored dimension from its evidence count against
+  medium_evidence / high_evidence of seeds/five_degree_dimensions.csv.
 
   five_degree_overall: weighted mean of the non-NULL dimensions with the district's weights (w.w_<dim>,
   see int_five_degree_weights), NULL when fewer than overall_min_dimensions (seeds/metric_params.csv)
-  dimensions are scored: one strong dimension alone must not read as an 优 teacher or student.
+  dimensions are scored. Dimensions are standard scores on one scale, so averaging whichever exist
+  does not favour or penalise a person for the evidence that happened to exist.
 
   five_degree_band: the band of seeds/five_degree_bands.csv with the highest min_score <= score.
 -#}
-{% macro five_degree_dimension_scores(evaluation, dims, c='c') -%}
+{% macro five_degree_rule(evaluation, dimension, column) -%}
+    (select {{ column }} from {{ ref('five_degree_dimensions') }}
+     where evaluation = '{{ evaluation }}' and dimension = '{{ dimension }}')
+{%- endmacro %}
+
+{% macro five_degree_not_applicable(evaluation, dimension, stage) -%}
+    (select any_value(a.reason_zh) from {{ ref('five_degree_applicability') }} a
+     where a.evaluation = '{{ evaluation }}' and a.dimension = '{{ dimension }}' and a.stage = {{ stage }})
+{%- endmacro %}
+
+{% macro five_degree_dimension_scores(evaluation, dims, c='c', ds='ds', stage='p.stage') -%}
     {%- for d in dims %}
+    {%- set min_evidence = five_degree_rule(evaluation, d, 'min_evidence') %}
+    {%- set not_applicable = five_degree_not_applicable(evaluation, d, stage) %}
+    {%- set evidence = 'coalesce(' ~ c ~ '.evidence_' ~ d ~ ', 0)' %}
+    case when {{ not_applicable }} is null and {{ evidence }} >= {{ min_evidence }}
+         then round({{ ds }}.std_{{ d }}, 2) end as {{ d }},
+    cast({{ evidence }} as integer) as evidence_{{ d }},
     case
-        when {{ c }}.evidence_{{ d }} >= (
-            select min_evidence from {{ ref('five_degree_dimensions') }}
-            where evaluation = '{{ evaluation }}' and dimension = '{{ d }}'
-        )
-        then round(greatest(0.0, least(100.0, {{ c }}.raw_{{ d }})), 2)
-    end as {{ d }},
-    cast(coalesce({{ c }}.evidence_{{ d }}, 0) as integer) as evidence_{{ d }}{% if not loop.last %},{% endif %}
+        when {{ not_applicable }} is not null then '不适用：' || {{ not_applicable }}
+        when {{ evidence }} < {{ min_evidence }}
+            then '证据不足：' || cast({{ evidence }} as varchar) || ' 项，少于 ' || cast({{ min_evidence }} as varchar) || ' 项'
+        when {{ ds }}.std_{{ d }} is null then '无常模：区县内有此证据的人数不足'
+    end as {{ d }}_null_reason{% if not loop.last %},{% endif %}
     {%- endfor %}
 {%- endmacro %}
+
+{% macro five_degree_confidence(evaluation, d, s='s') -%}
+    case when {{ s }}.{{ d }} is not null then
+        case when {{ s }}.evidence_{{ d }} >= {{ five_degree_rule(evaluation, d, 'high_evidence') }} then '高'
+             when {{ s }}.evidence_{{ d }} >= {{ five_degree_rule(evaluation, d, 'medium_evidence') }} then '中'
+             else '低' end
+    end
+{%- endmacro %}
+
+{% macro five_degree_standard_pivot(evaluation, dims) -%}
+    select
+        person_id,
+        term_key
+        {%- for d in dims %},
+        max(case when dimension = '{{ d }}' then standard_score end) as std_{{ d }}
+        {%- endfor %}
+    from {{ ref('int_five_degree_dimension_scores') }}
+    where evaluation = '{{ evaluation }}'
+    group by person_id, term_key
+{%- endmacro %}
+
+{#- Overall confidence: the best level of seeds/confidence_levels.csv whose
+    min_dimensions_at_medium <= the scored dimensions at 中 or 高; NULL without an overall score. -#}
+{% macro five_degree_overall_confidence(dims, s='s') -%}
+    case when {{ s }}.overall_score is not null then (
+        select arg_min(l.confidence, l.rank) from {{ ref('confidence_levels') }} l
+        where l.min_dimensions_at_medium <= (
+            {% for d in dims %}(case when {{ s }}.{{ d }}_confidence in ('高', '中') then 1 else 0 end){% if not loop.last %} + {% endif %}{% endfor %})
+    ) end
+{%- endmacro %}
+
+{#- Mid-rank percentile of a score within district x term x 学段 (0-100; NULL score -> NULL). -#}
+{% macro five_degree_percentile(score, partition) -%}
+    case when {{ score }} is not null then round(100.0 * (
+        (rank() over (partition by {{ partition }} order by {{ score }}) - 1)
+        + 0.5 * count(*) over (partition by {{ partition }}, {{ score }})
+    ) / count({{ score }}) over (partition by {{ partition }}), 2) end
+{%- endmacro %}
+
+{% macro five_degree_applicable_count(evaluation, dims, stage='s.stage') -%}
+    ({% for d in dims %}(case when {{ five_degree_not_applicable(evaluation, d, stage) }} is null then 1 else 0 end){% if not loop.last %} + {% endif %}{% endfor %})
+{%- endmacro %}
+
 
 {% macro five_degree_weight_pivot(evaluation, dims) -%}
     select

@@ -19,6 +19,8 @@
         'audit_key': ['district_id', 'audit_id'],
         'observation_score_key': ['district_id', 'observation_id', 'indicator_code'],
         'survey_answer_key': ['district_id', 'response_id', 'item_code'],
+        'student_evaluation_key': ['district_id', 'response_id', 'item_code'],
+        'school_term_key': ['district_id', 'school_id', 'term_id'],
         'teacher_term_key': ['district_id', 'teacher_id', 'term_id'],
         'student_term_key': ['district_id', 'student_id', 'term_id'],
         'teacher_cycle_key': ['district_id', 'teacher_id', 'cycle_id'],

@@ -11,6 +11,12 @@
           then 100.0 * least(1.0, greatest(0.0, ({{ value }}) / ({{ target }}))) end)
 {%- endmacro %}
 
+{#- 100 * value / target, not capped: twice the target reads 200 (五度 components stay continuous). -#}
+{% macro of_target(value, target) -%}
+    (case when ({{ value }}) is not null and ({{ target }}) > 0
+          then 100.0 * greatest(0.0, ({{ value }}) / ({{ target }})) end)
+{%- endmacro %}
+
 {#- Rubric score 1..5 -> 0..100. -#}
 {% macro rubric_to_100(score) -%}
     (100.0 * (({{ score }}) - 1) / 4.0)

@@ -91,6 +91,7 @@ def _summary(world, start, day_list, platform, training, log, changes, roster_ro
         **training.package_figures(),
         "lesson_sessions": platform.totals["lesson_sessions"],
         "observation_rows": platform.totals["observation_rows"],
+        "student_evaluation_rows": platform.totals["student_evaluation_rows"],
         "statements": sum(platform.totals[v] for v in verbs),
         "statements_by_verb": {v: platform.totals[v] for v in verbs},
         "homework_student_days_written": platform.breach["student_days_with_written_homework"],

@@ -3,7 +3,12 @@
 - lesson_sessions.csv — smart-classroom lessons (school days only, capped by each school's rooms);
 - statements.jsonl — xAPI: answered (in-class questions), assigned / submitted / graded (homework),
   scored (quizzes), experienced (self-study), uploaded / downloaded (teacher resources);
-- observations.csv — 听评课 rubric rows (Q1 Q2 问题, C1 C2 情境, A1 A2 活动, D1 D2 数字, E1 E2 评价).
+- observations.csv — 听评课 rubric rows (Q1 Q2 问题, C1 C2 情境, A1 A2 A3 活动, D1 D2 数字, E1 E2 评价) with
+  the observation type (推门课/公开课/研究课…), the evaluator's role (教研员/校领导/同伴/自评) and the
+  rubric version in force for the teacher's 学段 and subject on that day (seeds/rubric_versions.csv);
+  teachers are observed at the rate the district policy owes them by title
+  (seeds/observation_expectations.csv), schools fulfilling it unevenly;
+- student_evaluations.csv — anonymous student 评教 questionnaires (grades 3+; items SQ SC SA SD SE).
 
 Object IRIs: http://wudu.local/question/<session>-Q<k>, /homework/<assignment>,
 /homework/<assignment>/submission/<student> (graded), /assessment/<quiz>, /course/<course>,
@@ -23,11 +28,13 @@ from transforms.contracts import load_contracts
 from transforms.demo.calendar import is_school_day, next_school_day
 from transforms.demo.mutators import MutationLog, TableSpec, _choice, _date_bad, _nonblank, _prev_day, _ts_bad, required
 from transforms.demo.world import SUBJECTS, World, rng_for
+from transforms.seed_tables import load_seed
 from transforms.demo.writers import CsvSink, JsonlSink, header_variant
 
 PLATFORM = load_contracts()["platform"].tables
 LESSON_COLS = [c.name for c in PLATFORM["lesson_sessions"].columns]
 OBS_COLS = [c.name for c in PLATFORM["observations"].columns]
+SEVAL_COLS = [c.name for c in PLATFORM["student_evaluations"].columns]
 
 PERIODS = [8 * 3600, 8 * 3600 + 55 * 60, 9 * 3600 + 50 * 60, 10 * 3600 + 45 * 60, 14 * 3600,
            14 * 3600 + 55 * 60, 15 * 3600 + 50 * 60]
@@ -39,9 +46,16 @@ HOMEWORK_MIN = {"语文": (20, 18), "数学": (20, 20), "英语": (12, 15), "科
                 "化学": (10, 10), "生物": (10, 10), "历史": (10, 10)}
 WRITTEN_LIMIT = {1: 0, 2: 0, 3: 60, 4: 60, 5: 60, 6: 60, 7: 90, 8: 90, 9: 90}  # 双减 minutes per day
 DIGITAL_TOOLS = ["交互式白板", "学生平板", "实物投屏", "即时测验", "虚拟实验", "电子书包", "AI作业批改", "分组讨论板"]
-INDICATORS = ["Q1", "Q2", "C1", "C2", "A1", "A2", "D1", "D2", "E1", "E2"]
-INDICATOR_EFFECT = {"Q1": 0.1, "Q2": -0.1, "C1": 0.0, "C2": -0.2, "A1": 0.1, "A2": -0.1, "D1": 0.2, "D2": -0.1,
-                    "E1": 0.0, "E2": -0.2}
+INDICATOR_EFFECT = {"Q1": 0.1, "Q2": -0.1, "C1": 0.0, "C2": -0.2, "A1": 0.1, "A2": -0.1, "A3": -0.3, "D1": 0.2,
+                    "D2": -0.1, "E1": 0.0, "E2": -0.2}
+# who observes (share) and which lesson types they see; leniency = how much higher they score
+EVALUATORS = [("教研员", 0.30), ("校领导", 0.20), ("同伴", 0.40), ("自评", 0.10)]
+OBS_TYPES = {"教研员": (["研究课", "推门课", "公开课"], [0.4, 0.4, 0.2]), "校领导": (["推门课", "常态课"], [0.7, 0.3]),
+             "同伴": (["常态课", "公开课", "研究课"], [0.5, 0.3, 0.2]), "自评": (["常态课"], [1.0])}
+LENIENCY = {"教研员": 0.0, "校领导": 0.1, "同伴": 0.2, "自评": 0.6, "公开课": 0.2, "示范课": 0.3, "汇报课": 0.0,
+            "研究课": 0.1, "推门课": -0.1, "常态课": 0.0}
+ACTIVITY_FORMS = ["小组合作", "展示交流", "实验探究", "角色扮演", "项目式学习", "辩论", "游戏化学习", "跨学科任务"]
+SEVAL_ITEMS = {"SQ": 0.0, "SC": -0.2, "SA": 0.1, "SD": 0.0, "SE": -0.1}
 COMMENTS = {
     "Q": ["问题设计有梯度，能引发深度思考", "核心问题明确，追问到位", "提问偏多偏碎，思维含量不足"],
     "C": ["情境贴近学生生活，导入自然", "情境与任务结合紧密", "情境创设较牵强，与内容衔接不够"],
@@ -116,7 +130,11 @@ class Platform:
         self.class_ext = [self._class_ext(c) for c in range(len(w.c_section))] if len(w.c_section) < 200_000 else None
         self.totals: Counter = Counter()
         self.breach = Counter()
-        self.lesson_spec, self.obs_spec, self.xapi_mut = self._specs()
+        self.lesson_spec, self.obs_spec, self.seval_spec, self.xapi_mut = self._specs()
+        self._rubrics: dict = {}
+        term = w.term
+        self.term_school_days = sum(is_school_day(term.start + dt.timedelta(days=i))
+                                    for i in range((term.end - term.start).days + 1))
 
     def _class_ext(self, c: int) -> str:
         w = self.w
@@ -137,6 +155,8 @@ class Platform:
                           header_variant(PLATFORM["lesson_sessions"], LESSON_COLS, hrng, 0.1)) if school_day else None
         obs = CsvSink(out / "observations.csv",
                       header_variant(PLATFORM["observations"], OBS_COLS, hrng, 0.3)) if school_day else None
+        sevals = CsvSink(out / "student_evaluations.csv",
+                         header_variant(PLATFORM["student_evaluations"], SEVAL_COLS, hrng, 0.3)) if school_day else None
         pending = self.pending.pop(day, {})
         counts = Counter()
         for s in w.schools:
@@ -149,7 +169,7 @@ class Platform:
                     (ref_s if kind == "s" else ref_t)[person] = True
                     st.lines.append(line)
                     st.verbs["submitted" if kind == "s" else "graded"] += 1
-            lesson_rows, obs_rows = self._school_day(s, day, school_day, st, ref_t, ref_s)
+            lesson_rows, obs_rows, seval_rows = self._school_day(s, day, school_day, st, ref_t, ref_s)
             by_offset: dict[int, list] = {}
             for item in st.later:
                 by_offset.setdefault(item[0], []).append(item)
@@ -164,16 +184,20 @@ class Platform:
             if obs is not None and obs_rows:
                 obs.write(self.log.mutate_rows(self.obs_spec, OBS_COLS, obs_rows, mrng, ds,
                                                f"platform/{ds}/observations.csv", obs.records + 1))
+            if sevals is not None and seval_rows:
+                sevals.write(self.log.mutate_rows(self.seval_spec, SEVAL_COLS, seval_rows, mrng, ds,
+                                                  f"platform/{ds}/student_evaluations.csv", sevals.records + 1))
             statements.write(self.log.mutate_lines(self.xapi_mut, "statement_id", st.lines, mrng, ds,
                                                    f"platform/{ds}/statements.jsonl", statements.records + 1))
             counts.update(st.verbs)
             counts["lesson_sessions"] += len(lesson_rows)
             counts["observation_rows"] += len(obs_rows)
-        for sink in (statements, lessons, obs):
+            counts["student_evaluation_rows"] += len(seval_rows)
+        for sink in (statements, lessons, obs, sevals):
             if sink is not None:
                 sink.close()
         for path, sink in ((out / "lesson_sessions.csv", lessons), (out / "observations.csv", obs),
-                           (out / "statements.jsonl", statements)):
+                           (out / "student_evaluations.csv", sevals), (out / "statements.jsonl", statements)):
             if sink is not None and sink.records == 0:
                 path.unlink()  # nothing that day: no file
         self.totals.update(counts)
@@ -182,17 +206,20 @@ class Platform:
     def _school_day(self, s, day, school_day, st: Statements, ref_t, ref_s):
         w = self.w
         rng = rng_for(w.seed, "platform", day.toordinal(), s.idx)
-        lesson_rows, obs_rows = [], []
+        lesson_rows, obs_rows, seval_rows = [], [], []
         if school_day:
             sessions = self._lessons(s, day, rng, st, lesson_rows, ref_t, ref_s)
             if s.stage != "幼儿园":
                 self._quizzes(s, day, rng, st, ref_s)
                 self._homework(s, day, rng, st, ref_t, ref_s)
             self._observations(s, day, rng, sessions, obs_rows, ref_t)
+            # own generator: adding the questionnaires leaves every other draw of the day unchanged
+            self._student_evaluations(s, day, rng_for(w.seed, "student-evaluations", day.toordinal(), s.idx),
+                                      seval_rows, ref_t)
         if s.stage != "幼儿园":
             self._self_study(s, day, rng, st, school_day, ref_s)
         self._resources(s, day, rng, st, school_day, ref_t)
-        return lesson_rows, obs_rows
+        return lesson_rows, obs_rows, seval_rows
 
     # ------------------------------------------------------------------ lessons and questions
     def _lessons(self, s, day, rng, st, rows, ref_t, ref_s) -> dict[int, str]:
@@ -218,6 +245,7 @@ class Platform:
         length = {"幼儿园": 30, "小学": 40, "初中": 45}[s.stage]
         rural = 0.0 if s.urban else 1.0
         by_teacher: dict[int, str] = {}
+        frng = rng_for(w.seed, "activity-forms", day.toordinal(), s.idx)
         for n, (pi, room, c) in enumerate(sched):
             t = int(w.c_teacher[c])
             q = float(w.t_quality[t])
@@ -228,17 +256,23 @@ class Platform:
             start = PERIODS[pi]
             nq = 0 if s.stage == "幼儿园" else int(rng.integers(1, 3))
             resp_rate = float(np.clip(0.82 + 0.06 * q - 0.08 * rural + rng.normal(0, 0.05), 0.4, 1.0))
-            responders = present[rng.random(len(present)) < resp_rate] if nq else present[:0]
+            # abler students answer more often (planted: 参与度 follows ability)
+            responders = (present[rng.random(len(present)) < resp_rate + 0.08 * w.s_ability[present]] if nq
+                          else present[:0])
             if nq:
                 self._answers(c, t, sid, start, nq, q, responders, rng, st, ref_s)
             interactions = min(500, int(rng.poisson(max(1.0, 8 + 4 * q - 2 * rural))) + nq * len(responders))
             group = float(np.clip(rng.normal(6 + 3 * q - 1.5 * rural, 4), 0, 30))
             tools = rng.choice(len(DIGITAL_TOOLS), int(rng.integers(1, 4)), replace=False)
             talk = float(np.clip(rng.normal(0.55 - 0.07 * q + 0.05 * rural, 0.07), 0.15, 0.9))
+            # 活动创新性: better teachers use more, and more varied, activity forms
+            n_forms = min(len(ACTIVITY_FORMS), int(frng.poisson(max(0.2, 1.2 + 0.7 * q - 0.3 * rural))))
+            forms = sorted(frng.choice(len(ACTIVITY_FORMS), n_forms, replace=False)) if n_forms else []
             rows.append([sid, f"{s.sourced_id}-R{room:02d}", s.sourced_id, w.class_id(c), w.teacher_id(t),
                          SUBJECTS[w.c_subject[c]], _clock(day, start), _clock(day, start + length * 60),
                          str(len(present)), str(len(responders)) if nq else "", str(interactions), f"{group:.1f}",
-                         ";".join(DIGITAL_TOOLS[k] for k in sorted(tools)), f"{talk:.2f}"])
+                         ";".join(DIGITAL_TOOLS[k] for k in sorted(tools)), f"{talk:.2f}",
+                         ";".join(ACTIVITY_FORMS[k] for k in forms)])
             ref_t[t] = True
         return by_teacher
 
@@ -336,7 +370,7 @@ class Platform:
             minutes = expected * w.s_speed[studs] * rng.lognormal(0, 0.2, n)
             if layered:  # layered homework trims the load of weaker students
                 minutes = np.where(w.s_ability[studs] < 0, minutes * 0.8, minutes)
-            late = rng.random(n) < 0.05
+            late = rng.random(n) < 0.05 * np.exp(-0.7 * w.s_ability[studs])  # planted: 投入度 follows ability
             spread = (due_day - day).days  # days before the due day (weekend homework spreads out)
             day_off = np.where(rng.random(n) < 0.65, 0, rng.integers(0, max(spread, 1), n))
             at = np.where(day_off == 0, rng.integers(17 * 3600 + 1800, 21 * 3600 + 2700, n),
@@ -378,7 +412,7 @@ class Platform:
         w = self.w
         studs = np.arange(w.sec_start[s.sections[0]], w.sec_end[s.sections[-1]])
         studs = studs[w.s_active[studs]]
-        studs = studs[rng.random(len(studs)) < (0.12 if school_day else 0.08)]
+        studs = studs[rng.random(len(studs)) < (0.12 if school_day else 0.08) * np.exp(0.4 * w.s_ability[studs])]
         lo, hi = (18 * 3600 + 1800, 21 * 3600 + 1800) if school_day else (9 * 3600, 21 * 3600)
         for stu in studs:
             sec = w.s_section[stu]
@@ -423,35 +457,97 @@ class Platform:
 
     # ------------------------------------------------------------------ 听评课
     def _observations(self, s, day, rng, sessions: dict[int, str], rows, ref_t):
+        """Each observable teacher is observed today with probability (observations the policy owes
+        them per term / the term's school days) x the school's compliance."""
         w = self.w
         teachers = w.school_teachers[s.idx]
         observable = teachers[~w.t_never_observed[teachers]]
         if len(observable) == 0:
             return
+        owed = np.array([w.expected_observations(int(t)) for t in observable], float)
+        p = owed / self.term_school_days * float(w.obs_compliance[s.idx])
+        chosen = observable[rng.random(len(observable)) < p]
         ymd = day.strftime("%Y%m%d")
-        smart = [t for t in sessions if not w.t_never_observed[t]]
-        for k in range(int(rng.poisson(0.012 * len(teachers)))):
-            if smart and rng.random() < 0.7:
-                t = smart[int(rng.integers(len(smart)))]
-                session = sessions[t]
-            else:
-                t, session = int(observable[int(rng.integers(len(observable)))]), ""
-            peers = teachers[teachers != t]
-            if rng.random() < 0.4 or len(peers) == 0:
-                observer = w.admin_id(int(rng.integers(len(w.ap))))
-            else:
+        leaders = w.school_leaders(s.idx)
+        roles = [r for r, _ in EVALUATORS]
+        role_p = np.array([p for _, p in EVALUATORS])
+        for k, t in enumerate(chosen.tolist()):
+            session = sessions.get(t, "") if rng.random() < 0.8 else ""
+            role = roles[int(rng.choice(len(roles), p=role_p))]
+            peers = teachers[(teachers != t) & ~np.isin(teachers, leaders)]
+            if role == "校领导" and t not in leaders:
+                observer = w.teacher_id(int(leaders[int(rng.integers(len(leaders)))]))
+            elif role == "同伴" and len(peers):
                 observer = w.teacher_id(int(peers[int(rng.integers(len(peers)))]))
+            elif role == "自评":
+                observer = w.teacher_id(t)
+            else:
+                role, observer = "教研员", w.admin_id(int(rng.integers(len(w.ap))))
+            types, type_p = OBS_TYPES[role]
+            otype = types[int(rng.choice(len(types), p=type_p))]
+            if otype == "公开课" and w.t_title[t] <= 1:
+                otype = "汇报课"  # a new teacher's open lesson is a 汇报课
+            version, items = self.rubric_for(s.stage, SUBJECTS[w.t_subject[t]], day)
             oid = f"ob-{ymd}-{s.sourced_id[4:]}-{k + 1:02d}"
-            codes = sorted(rng.choice(len(INDICATORS), int(rng.integers(6, 11)), replace=False))
+            codes = sorted(rng.choice(len(items), int(rng.integers(max(1, len(items) - 4), len(items) + 1)),
+                                      replace=False))
             q = float(w.t_quality[t])
+            lenient = LENIENCY[role] + LENIENCY[otype]
             for j in codes:
-                code = INDICATORS[j]
-                x = 3.4 + 0.55 * q + INDICATOR_EFFECT[code] + (0.3 if session and code[0] == "D" else 0) \
-                    + rng.normal(0, 0.45)
+                code = items[j]
+                x = 3.4 + 0.55 * q + INDICATOR_EFFECT[code] + lenient \
+                    + (0.3 if session and code[0] == "D" else 0) + rng.normal(0, 0.45)
                 score = int(np.clip(round(x), 1, 5))
                 band = 0 if score >= 4 else 1 if score == 3 else 2
-                comment = COMMENTS[code[0]][band] if band < 2 else COMMENTS[code[0]][2]
-                rows.append([oid, observer, w.teacher_id(t), session, day.isoformat(), code, str(score), comment])
+                comment = COMMENTS[code[0]][band]
+                rows.append([oid, observer, w.teacher_id(t), session, day.isoformat(), otype, role, version, code,
+                             str(score), comment])
+            ref_t[t] = True
+
+    def rubric_for(self, stage: str, subject: str, day: dt.date) -> tuple[str, list[str]]:
+        """The rubric version in force (the most specific stage/subject match effective on the day)
+        and its indicators, from seeds/rubric_versions.csv and rubric_version_items.csv."""
+        key = (stage, subject, day)
+        if key not in self._rubrics:
+            best = None
+            for r in load_seed("rubric_versions"):
+                if r["stage"] not in ("*", stage) or r["subject"] not in ("*", subject):
+                    continue
+                if not r["effective_from"] <= day.isoformat() <= r["effective_to"]:
+                    continue
+                rank = (r["stage"] != "*") + (r["subject"] != "*")
+                if best is None or rank > best[0]:
+                    best = (rank, r["rubric_version"])
+            version = best[1]
+            items = [i["indicator_code"] for i in load_seed("rubric_version_items") if i["rubric_version"] == version]
+            self._rubrics[key] = (version, items)
+        return self._rubrics[key]
+
+    # ------------------------------------------------------------------ 学生评教
+    def _student_evaluations(self, s, day, rng, rows, ref_t):
+        """Anonymous 评教 questionnaires: about 1 class in 40 per school day runs one (grades 3+);
+        each present student answers the five items about the class's teacher."""
+        w = self.w
+        min_grade = min(int(r["min_grade"]) for r in load_seed("student_evaluation_items"))
+        ymd = day.strftime("%Y%m%d")
+        n = 0
+        for c in s.classes.tolist():
+            t = int(w.c_teacher[c])
+            sec = int(w.c_section[c])
+            if t < 0 or w.grade_number(sec) < min_grade or rng.random() >= 0.025:
+                continue
+            studs = w.section_students(sec)
+            studs = studs[rng.random(len(studs)) < 0.85]
+            q = float(w.t_quality[t])
+            at = 16 * 3600 + int(rng.integers(0, 7200))
+            for stu in studs.tolist():
+                n += 1
+                kind = rng.normal(0, 0.5)  # a student's own leniency, shared by their items
+                rid = f"se-{ymd}-{s.sourced_id[4:]}-{n:05d}"
+                when = _clock(day, at + int(rng.integers(0, 600)))
+                for code, effect in SEVAL_ITEMS.items():
+                    score = int(np.clip(round(3.7 + 0.45 * q + effect + kind + rng.normal(0, 0.6)), 1, 5))
+                    rows.append([rid, w.teacher_id(t), w.class_id(c), code, str(score), when])
             ref_t[t] = True
 
     # ------------------------------------------------------------------ defects
@@ -474,12 +570,22 @@ class Platform:
         obs = TableSpec("platform", "observations", ("observation_id", "indicator_code"), {
             "required": required("score", "teacher_id", "observed_on"),
             "type": {"score": _choice("优", "良", "B+"), "observed_on": _nonblank(_date_bad)},
-            "allowed": {"indicator_code": _nonblank(lambda v, rng: v.lower() if rng.random() < 0.5 else v + "0")},
+            "allowed": {"indicator_code": _nonblank(lambda v, rng: v.lower() if rng.random() < 0.5 else v + "0"),
+                        "observation_type": _choice("听课", "家常课"), "evaluator_role": _choice("校长", "专家")},
             "range": {"score": _choice("6", "0", "10")},
             "in_partition_day": {"observed_on": _nonblank(_prev_day)},
             "unknown_reference": {"teacher_id": _nonblank(lambda v, rng: w.ghost_teacher_id(rng))},
         })
-        return lesson, obs, xapi_mutators(w)
+        seval = TableSpec("platform", "student_evaluations", ("response_id", "item_code"), {
+            "required": required("teacher_id", "score"),
+            "type": {"score": _choice("好", "4.5分"), "submitted_at": _nonblank(_ts_bad)},
+            "allowed": {"item_code": _choice("SX", "Q1")},
+            "range": {"score": _choice("0", "6", "10")},
+            "in_partition_day": {"submitted_at": _nonblank(_prev_day)},
+            "unknown_reference": {"teacher_id": _nonblank(lambda v, rng: w.ghost_teacher_id(rng)),
+                                  "class_id": _nonblank(lambda v, rng: w.ghost_class_id(rng))},
+        })
+        return lesson, obs, seval, xapi_mutators(w)
 
 
 def _clock(day: dt.date, secs: int) -> str:

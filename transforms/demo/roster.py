@@ -151,7 +151,7 @@ class RosterDay:
             user = p.pinyin(a) + f"{a + 1:02d}"
             rows.append([w.admin_id(a), "active", "true", user, p.given_name(a), p.family_name(a), "administrator",
                          f"JYY{a + 1:03d}", f"{user}@jyzx.wudu.local", p.phone_text(a), "", DISTRICT_ID,
-                         "高级教师", "区级", str(p.birth_year(a)), "男" if p.male[a] else "女", p.id_card(a), ""])
+                         "高级教师", "区级", str(p.birth_year(a)), "男" if p.male[a] else "女", p.id_card(a), "", ""])
         yield _Chunk(rows, None)
         for s in w.schools:
             teachers = w.school_teachers[s.idx]
@@ -174,7 +174,7 @@ class RosterDay:
         return [w.teacher_id(t), "active", "true", user, p.given_name(t), p.family_name(t), "teacher",
                 f"JS{t + 1:0{w.teacher_width}d}", f"{user}@jy.wudu.local", p.phone_text(t), ",".join(taught),
                 s.sourced_id, TITLES[w.t_title[t]], BACKBONE[w.t_backbone[t]], str(p.birth_year(t)),
-                "男" if p.male[t] else "女", p.id_card(t), ""]
+                "男" if p.male[t] else "女", p.id_card(t), "", SUBJECTS[w.t_subject[t]]]
 
     def _student_row(self, i: int, s) -> list[str]:
         w, p = self.w, self.w.sp
@@ -183,7 +183,7 @@ class RosterDay:
         return [w.student_id(i), "tobedeleted" if leaving else "active", _b(not leaving), p.pinyin(i) + card[-4:],
                 p.given_name(i), p.family_name(i), "student", f"XH{i + 1:0{w.student_width}d}", "", "",
                 w.grade_code(w.s_section[i]), s.sourced_id, "", "", str(p.birth_year(i)), "男" if p.male[i] else "女",
-                card, "G" + card]
+                card, "G" + card, ""]
 
     def _roles(self):
         w = self.w

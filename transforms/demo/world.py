@@ -13,6 +13,7 @@ import numpy as np
 
 from transforms.demo.calendar import current_term
 from transforms.demo.people import People, make_people
+from transforms.seed_tables import load_seed
 
 SUBJECTS = ["语文", "数学", "英语", "物理", "化学", "生物", "历史", "地理", "道德与法治", "科学",
             "音乐", "美术", "体育", "信息科技", "综合"]
@@ -251,6 +252,15 @@ class World:
         self.t_never_observed = rng.random(n) < 0.25
         hire_year = self.start.year - age + 22 + rng.integers(0, 4, n)
         self.t_hire = np.minimum(hire_year, self.start.year - 1).astype(np.int32)
+        # planted truth reaches the platform behaviours too: better teachers grade and layer more
+        # (drawn after the rest, so the older draws keep their values)
+        q = self.t_quality.astype(float)
+        self.t_grading = np.clip(self.t_grading + 0.12 * q, 0.05, 0.95).astype(np.float32)
+        self.t_layered = np.clip(self.t_layered * np.exp(0.5 * q), 0.0, 0.95).astype(np.float32)
+        # observations a teacher is owed per term (seeds/observation_expectations.csv, by title);
+        # schools fulfil the policy unevenly, rural schools less (planted coverage gap)
+        self.obs_compliance = np.array([rng.uniform(0.7, 1.2) if s.urban else rng.uniform(0.4, 0.8)
+                                        for s in self.schools], np.float32)
 
     def _build_students(self):
         rng = rng_for(self.seed, "students")
@@ -334,6 +344,32 @@ class World:
         self.ap = make_people(rng, n, 0.6, with_phone=True,
                               birth_range=(dt.date(self.start.year - 58, 1, 1), dt.date(self.start.year - 32, 12, 31)))
         self.a_subject = rng.choice([S[k] for k in ("语文", "数学", "英语", "物理", "科学", "综合")], n)
+
+    def expected_observations(self, t: int) -> int:
+        """Observations per term the district policy owes teacher t (by current title)."""
+        table = {r["title"]: int(r["expected_per_term"]) for r in load_seed("observation_expectations")}
+        return table.get(TITLES[self.t_title[t]], table["*"])
+
+    def school_leaders(self, school: int) -> np.ndarray:
+        """The school's leaders (校领导) who observe lessons: its two most senior teachers by title."""
+        at = self.school_teachers[school]
+        order = np.lexsort((at, -self.t_title[at]))
+        return at[order[:2]]
+
+    def planted_truth(self) -> dict[str, list]:
+        """The latent quantities the demo draws and the marts should recover, as columns:
+        teachers (teacher_id, school_id, urban, quality) and students (student_id, school_id, urban,
+        ability, trend = growth of the logit score per month)."""
+        urban = np.array([s.urban for s in self.schools])
+        return {
+            "teachers": {"teacher_id": [self.teacher_id(t) for t in range(self.n_teachers)],
+                         "school_id": [self.schools[s].sourced_id for s in self.t_home],
+                         "urban": urban[self.t_home].tolist(), "quality": self.t_quality.astype(float).tolist()},
+            "students": {"student_id": [self.student_id(i) for i in range(self.n_students)],
+                         "school_id": [self.schools[s].sourced_id for s in self.s_school],
+                         "urban": urban[self.s_school].tolist(), "ability": self.s_ability.astype(float).tolist(),
+                         "trend": self.s_trend.astype(float).tolist()},
+        }
 
     # ---------------------------------------------------------------- ids and labels
     def teacher_id(self, t: int) -> str:

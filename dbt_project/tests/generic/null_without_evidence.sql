@@ -1,11 +1,13 @@
 {#-
-  A 五度 dimension must be NULL exactly when its evidence count is below min_evidence of
-  seeds/five_degree_dimensions.csv (evaluation + dimension = the column name), and a number otherwise.
-  Fails on rows with a score but too little evidence (an invented number) and on rows with enough
-  evidence but no score (a computation that lost its inputs).
+  A 五度 dimension is a number exactly when it applies, its evidence count reaches min_evidence of
+  seeds/five_degree_dimensions.csv (evaluation + dimension = the column name) and its components
+  could be standardised; otherwise it is NULL and <column>_null_reason says which. Fails on a score
+  with too little evidence (an invented number), a NULL without a reason, a score with a reason, and
+  a reason of too little evidence where the evidence is enough (a computation that lost its inputs).
 -#}
 {% test null_without_evidence(model, column_name, evaluation, evidence_column=none) %}
 {%- set evidence = evidence_column or ('evidence_' ~ column_name) -%}
+{%- set reason = column_name ~ '_null_reason' -%}
 with rule as (
     select min_evidence
     from {{ ref('five_degree_dimensions') }}
@@ -15,7 +17,9 @@ select m.{{ column_name }} as score, m.{{ evidence }} as evidence, r.min_evidenc
 from {{ model }} m
 cross join rule r
 where (m.{{ evidence }} < r.min_evidence and m.{{ column_name }} is not null)
-   or (m.{{ evidence }} >= r.min_evidence and m.{{ column_name }} is null)
+   or (m.{{ column_name }} is null and m.{{ reason }} is null)
+   or (m.{{ column_name }} is not null and m.{{ reason }} is not null)
+   or (m.{{ evidence }} >= r.min_evidence and m.{{ reason }} like '证据不足%')
 union all
 -- the dimension must exist in the seed at all
 select null, null, null, m.*

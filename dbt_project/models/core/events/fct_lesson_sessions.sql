@@ -47,5 +47,11 @@ select
         list_transform(string_split(replace(coalesce(digital_tools, ''), '；', ';'), ';'), lambda x: trim(x)),
         lambda x: x <> ''
     ))) as digital_tools_count,
-    teacher_talk_share
+    teacher_talk_share,
+    activity_forms,
+    -- 活动创新性 evidence: distinct activity forms of the lesson (an empty cell = none)
+    len(list_distinct(list_filter(
+        list_transform(string_split(replace(coalesce(activity_forms, ''), '；', ';'), ';'), lambda x: trim(x)),
+        lambda x: x <> ''
+    ))) as activity_forms_count
 from joined

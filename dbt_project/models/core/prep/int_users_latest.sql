@@ -15,6 +15,7 @@ select
     u.birth_year,
     u.gender,
     u.student_no_hash,
+    u.subject,
     u.partition_day as last_snapshot_day,
     (u.partition_day = u.latest_snapshot_day and coalesce(u.status, 'active') <> 'tobedeleted') as is_current
 from ranked u

@@ -1,6 +1,8 @@
 -- 五度评学 evidence and component scores per student and term (universe: int_student_term_profile).
--- Every component is 0-100 or NULL without evidence; a dimension's raw score is the mean of its
--- non-NULL components; evidence_<dimension> counts the items behind it. Minimum evidence,
+-- A component is a rate, mean or ratio, NULL without evidence, and never capped (attainment is the
+-- score relative to the standard, 负担度 the written minutes over the 双减 limit); evidence_<dimension>
+-- counts the items behind a dimension. Components are put on one footing in
+-- int_five_degree_standard_scores; minimum evidence, applicability (seeds/five_degree_applicability.csv),
 -- weights and bands are applied in fct_student_five_degree_term.
 with params as (
     select
@@ -122,7 +124,7 @@ attainment as (
         student_id,
         term_key,
         count(*) as n_scored,
-        100.0 * avg(least(1.0, score_scaled / standard_scaled)) as attainment_score
+        100.0 * avg(score_scaled / standard_scaled) as attainment_score
     from scored
     where standard_scaled > 0
     group by student_id, term_key
@@ -224,35 +226,28 @@ components as (
         -- 参与度
         {{ pct('j.n_sessions_answered', 'j.n_class_sessions') }} as pa_answered_lessons_pct,
         case when j.n_class_sessions > 0
-             then {{ against_target('j.n_answers * 1.0 / j.n_class_sessions', 'p.answers_target') }} end
+             then {{ of_target('j.n_answers * 1.0 / j.n_class_sessions', 'p.answers_target') }} end
             as pa_answers_per_lesson_score,
         -- 投入度
         {{ pct('j.n_on_time', 'j.n_homework_due') }} as en_on_time_pct,
         case when j.n_experienced > 0 and j.school_days_in_scope > 0
-             then {{ against_target('j.self_study_minutes / j.school_days_in_scope', 'p.self_study_target') }} end
+             then {{ of_target('j.self_study_minutes / j.school_days_in_scope', 'p.self_study_target') }} end
             as en_self_study_score,
         -- 达成度 / 成长度
         j.attainment_score as ac_attainment_score,
         j.growth_percentile as gr_growth_percentile,
-        -- 负担度: 100 within the limit, else 100 * limit / actual
-        case
-            when j.n_homework_days = 0 or j.limit_minutes is null then null
-            when j.avg_daily_written_minutes <= j.limit_minutes then 100.0
-            else 100.0 * j.limit_minutes / j.avg_daily_written_minutes
-        end as wl_workload_score
+        -- 负担度: mean daily written minutes minus the grade's 双减 limit (negative = headroom;
+        -- direction -1 in seeds/five_degree_components.csv: fewer minutes, healthier)
+        case when j.n_homework_days > 0 and j.limit_minutes is not null
+             then j.avg_daily_written_minutes - j.limit_minutes end as wl_excess_minutes
     from joined j
     cross join params p
 )
 select
     *,
-    {{ mean_of(['pa_answered_lessons_pct', 'pa_answers_per_lesson_score']) }} as raw_participation,
     n_class_sessions as evidence_participation,
-    {{ mean_of(['en_on_time_pct', 'en_self_study_score']) }} as raw_engagement,
     n_homework_due + case when school_days_in_scope > 0 then n_experienced else 0 end as evidence_engagement,
-    ac_attainment_score as raw_attainment,
     n_scored as evidence_attainment,
-    gr_growth_percentile as raw_growth,
     n_growth_scored as evidence_growth,
-    wl_workload_score as raw_workload,
     case when limit_minutes is null then 0 else n_homework_days end as evidence_workload
 from components

@@ -1,7 +1,11 @@
--- 五度评教 evidence and component scores per teacher (durable teacher_key) and term.
--- Every component is 0-100 or NULL when it has no evidence; a dimension's raw score is the mean
--- of its non-NULL components; evidence_<dimension> counts the items behind it.
--- Minimum evidence, weights and bands are applied in fct_teacher_five_degree_term.
+-- 五度评教 evidence and raw component values per teacher (durable teacher_key) and term.
+-- A component is a rate, mean or ratio, NULL when it has no evidence, and never capped (a teacher
+-- at twice the target reads 200, so good and better stay apart); evidence_<dimension> counts the
+-- items behind a dimension. Components are put on one footing in int_five_degree_standard_scores
+-- (seeds/five_degree_components.csv says which column feeds which dimension); minimum evidence,
+-- applicability, weights and bands are applied in fct_teacher_five_degree_term.
+-- Observation rubric items count only from evaluator roles that count (seeds/evaluator_roles.csv:
+-- 自评 is kept apart as self_rubric_score).
 with params as (
     select
         {{ param('question_band_low') }} as band_low,
@@ -26,17 +30,49 @@ session_agg as (
             as n_interaction_sessions,
         avg(response_share) as avg_response_share,
         avg(group_activity_minutes) as avg_group_minutes,
-        avg(digital_tools_count) as avg_digital_tools
+        avg(digital_tools_count) as avg_digital_tools,
+        avg(activity_forms_count) as avg_activity_forms
     from sessions
     group by teacher_key, term_key
 ),
-rubric as (
-    select o.teacher_key, dt.term_key, r.dimension, avg(o.score_100) as rubric_score, count(*) as n_items
+observation_items as (
+    select o.*, dt.term_key, r.dimension, coalesce(er.counts_in_score, true) as counts_in_score
     from {{ ref('fct_observation_scores') }} o
     join {{ ref('rubric_indicators') }} r on r.indicator_code = o.indicator_code
     join {{ ref('int_date_term') }} dt on dt.district_id = o.district_id and dt.date_day = o.day
+    left join {{ ref('evaluator_roles') }} er on er.evaluator_role = o.evaluator_role
     where o.teacher_key is not null
-    group by o.teacher_key, dt.term_key, r.dimension
+),
+rubric as (
+    select teacher_key, term_key, dimension, avg(score_100) as rubric_score, count(*) as n_items
+    from observation_items
+    where counts_in_score
+    group by teacher_key, term_key, dimension
+),
+self_rubric as (
+    select teacher_key, term_key, avg(score_100) as self_rubric_score, count(*) as n_self_items
+    from observation_items
+    where not counts_in_score
+    group by teacher_key, term_key
+),
+survey as (
+    select e.teacher_key, dt.term_key, i.dimension, avg(e.score_100) as survey_score, count(*) as n_answers
+    from {{ ref('fct_student_evaluations') }} e
+    join {{ ref('student_evaluation_items') }} i on i.item_code = e.item_code
+    join {{ ref('int_date_term') }} dt on dt.district_id = e.district_id and dt.date_day = e.day
+    where e.teacher_key is not null
+    group by e.teacher_key, dt.term_key, i.dimension
+),
+survey_wide as (
+    select
+        teacher_key,
+        term_key
+        {%- for d in teacher_dims() %},
+        max(case when dimension = '{{ d }}' then survey_score end) as survey_{{ d }},
+        coalesce(max(case when dimension = '{{ d }}' then n_answers end), 0) as n_survey_{{ d }}
+        {%- endfor %}
+    from survey
+    group by teacher_key, term_key
 ),
 rubric_wide as (
     select
@@ -132,6 +168,8 @@ keys as (
     union select teacher_key, term_key from upload_agg
     union select teacher_key, term_key from feedback
     union select teacher_key, term_key from assigned
+    union select teacher_key, term_key from self_rubric
+    union select teacher_key, term_key from survey_wide
 ),
 joined as (
     select
@@ -142,11 +180,16 @@ joined as (
         s.avg_response_share,
         s.avg_group_minutes,
         s.avg_digital_tools,
+        s.avg_activity_forms,
+        sr.self_rubric_score,
+        {{ zero_if_missing('sr', ['n_self_items']) }},
         case when sc.school_weeks_in_scope > 0 and s.n_sessions > 0
              then s.n_sessions / sc.school_weeks_in_scope end as smart_lessons_per_week,
         {%- for d in teacher_dims() %}
         r.rubric_{{ d }},
         coalesce(r.n_rubric_{{ d }}, 0) as n_rubric_{{ d }},
+        sv.survey_{{ d }},
+        coalesce(sv.n_survey_{{ d }}, 0) as n_survey_{{ d }},
         {%- endfor %}
         {{ zero_if_missing('q', ['n_questions', 'n_questions_in_band']) }},
         {{ zero_if_missing('u', ['n_uploads', 'n_uploads_downloaded', 'n_downloads_by_others']) }},
@@ -160,6 +203,8 @@ joined as (
     left join upload_agg u on u.teacher_key = k.teacher_key and u.term_key = k.term_key
     left join feedback f on f.teacher_key = k.teacher_key and f.term_key = k.term_key
     left join assigned a on a.teacher_key = k.teacher_key and a.term_key = k.term_key
+    left join self_rubric sr on sr.teacher_key = k.teacher_key and sr.term_key = k.term_key
+    left join survey_wide sv on sv.teacher_key = k.teacher_key and sv.term_key = k.term_key
 ),
 components as (
     select
@@ -167,34 +212,38 @@ components as (
         -- 问题精准度
         j.rubric_problem_precision as pp_rubric_score,
         {{ pct('j.n_questions_in_band', 'j.n_questions') }} as pp_question_band_pct,
+        j.survey_problem_precision as pp_student_survey_score,
         -- 情境真实度
         j.rubric_context_authenticity as ca_rubric_score,
-        -- 活动互动度
+        j.survey_context_authenticity as ca_student_survey_score,
+        -- 活动创新度 (活动互学; focus 活动创新性)
         100.0 * j.avg_response_share as ai_response_pct,
-        {{ against_target('j.avg_group_minutes', 'p.group_minutes_target') }} as ai_group_minutes_score,
+        {{ of_target('j.avg_group_minutes', 'p.group_minutes_target') }} as ai_group_minutes_score,
+        j.avg_activity_forms as ai_activity_forms_per_lesson,
         j.rubric_activity_interaction as ai_rubric_score,
+        j.survey_activity_interaction as ai_student_survey_score,
         -- 数字实效度
-        {{ against_target('j.smart_lessons_per_week', 'p.lessons_per_week_target') }} as de_lessons_per_week_score,
-        {{ against_target('j.avg_digital_tools', 'p.tools_target') }} as de_tools_per_lesson_score,
+        {{ of_target('j.smart_lessons_per_week', 'p.lessons_per_week_target') }} as de_lessons_per_week_score,
+        {{ of_target('j.avg_digital_tools', 'p.tools_target') }} as de_tools_per_lesson_score,
         {{ pct('j.n_uploads_downloaded', 'j.n_uploads') }} as de_resources_reused_pct,
         j.rubric_digital_effectiveness as de_rubric_score,
+        j.survey_digital_effectiveness as de_student_survey_score,
         -- 评价针对度
         {{ pct('j.n_feedback_in_window', 'j.n_submissions') }} as at_feedback_48h_pct,
         {{ pct('j.n_layered_assignments', 'j.n_assignments') }} as at_layered_pct,
-        j.rubric_assessment_targeting as at_rubric_score
+        j.rubric_assessment_targeting as at_rubric_score,
+        j.survey_assessment_targeting as at_student_survey_score
     from joined j
     cross join params p
 )
 select
     *,
-    {{ mean_of(['pp_rubric_score', 'pp_question_band_pct']) }} as raw_problem_precision,
-    n_rubric_problem_precision + n_questions as evidence_problem_precision,
-    {{ mean_of(['ca_rubric_score']) }} as raw_context_authenticity,
-    n_rubric_context_authenticity as evidence_context_authenticity,
-    {{ mean_of(['ai_response_pct', 'ai_group_minutes_score', 'ai_rubric_score']) }} as raw_activity_interaction,
-    n_interaction_sessions + n_rubric_activity_interaction as evidence_activity_interaction,
-    {{ mean_of(['de_lessons_per_week_score', 'de_tools_per_lesson_score', 'de_resources_reused_pct', 'de_rubric_score']) }} as raw_digital_effectiveness,
-    n_sessions + n_uploads + n_rubric_digital_effectiveness as evidence_digital_effectiveness,
-    {{ mean_of(['at_feedback_48h_pct', 'at_layered_pct', 'at_rubric_score']) }} as raw_assessment_targeting,
-    n_submissions + n_assignments + n_rubric_assessment_targeting as evidence_assessment_targeting
+    n_rubric_problem_precision + n_questions + n_survey_problem_precision as evidence_problem_precision,
+    n_rubric_context_authenticity + n_survey_context_authenticity as evidence_context_authenticity,
+    n_interaction_sessions + n_rubric_activity_interaction + n_survey_activity_interaction
+        as evidence_activity_interaction,
+    n_sessions + n_uploads + n_rubric_digital_effectiveness + n_survey_digital_effectiveness
+        as evidence_digital_effectiveness,
+    n_submissions + n_assignments + n_rubric_assessment_targeting + n_survey_assessment_targeting
+        as evidence_assessment_targeting
 from components

@@ -1,6 +1,7 @@
 {%- set dims = student_dims() -%}
 -- 五度评学 roll-up: one row per term, roll-up level and group. Levels: district, school, class,
--- grade, stage (学段), urban_rural (城镇/乡村), edu_group. Averages are over students with a
+-- grade, stage (学段), urban_rural (城镇/乡村), edu_group, and school_grade (学校 × 年级, value
+-- school_id|grade) crossing two levels. Averages are over students with a
 -- non-NULL value; n_<dimension> says how many.
 with f as (
     select
@@ -8,7 +9,10 @@ with f as (
         s.district_id as district_group,
         sch.school_name,
         cls.class_title,
-        d.district_name
+        d.district_name,
+        s.school_id || '|' || coalesce(cast(s.grade as varchar), '未知') as school_grade,
+        coalesce(sch.school_name, s.school_id) || '·' || coalesce(cast(s.grade as varchar), '未知') || '年级'
+            as school_grade_label
     from {{ ref('fct_student_five_degree_term') }} s
     left join {{ ref('dim_school') }} sch on sch.school_key = s.school_key
     left join {{ ref('dim_district') }} d on d.district_id = s.district_id
@@ -23,6 +27,7 @@ rolled as (
         ['stage', 'stage', 'stage'],
         ['urban_rural', 'urban_rural', 'urban_rural'],
         ['edu_group', 'edu_group', 'edu_group'],
+        ['school_grade', 'school_grade', 'school_grade_label'],
     ], 'student_id') }}
 )
 select

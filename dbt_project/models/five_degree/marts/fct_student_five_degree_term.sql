@@ -1,40 +1,75 @@
 {%- set dims = student_dims() -%}
 -- 五度评学: one row per student per term in scope (universe: int_student_term_profile). Grade,
--- school and class are the student's at the end of the term's scope. A dimension without enough
--- evidence is NULL. No personal data.
-with weights as (
+-- school and class are the student's at the end of the term's scope. Each dimension is the mean of
+-- its components' standard scores (int_five_degree_dimension_scores: 50 = the district x term x 学段
+-- norm, 10 points = one standard deviation), NULL with a reason when it does not apply to the 学段
+-- (seeds/five_degree_applicability.csv) or lacks evidence. No personal data.
+with components as (
+    select * from {{ ref('int_student_five_degree_components') }}
+),
+profile as (
+    select
+        pr.*,
+        sch.school_key,
+        sch.stage,
+        sch.urban_rural,
+        sch.edu_group
+    from {{ ref('int_student_term_profile') }} pr
+    left join {{ ref('dim_school') }} sch on sch.school_id = pr.school_id
+),
+scope as (
+    select * from {{ ref('int_term_scope') }}
+),
+standard as (
+    {{ five_degree_standard_pivot('student', dims) }}
+),
+weights as (
     {{ five_degree_weight_pivot('student', dims) }}
 ),
 scored as (
     select
         p.student_id,
         p.term_key,
-        s.term_id,
+        sc.term_id,
+        sc.start_date as term_start_date,
         p.district_id,
         p.grade,
         p.school_id,
         p.class_id,
-        sch.school_key,
-        sch.stage,
-        sch.urban_rural,
-        sch.edu_group,
+        p.school_key,
+        p.stage,
+        p.urban_rural,
+        p.edu_group,
         cls.class_key,
         st.student_key,
         {{ five_degree_dimension_scores('student', dims) }}
-    from {{ ref('int_student_term_profile') }} p
-    join {{ ref('int_term_scope') }} s on s.term_key = p.term_key
-    left join {{ ref('int_student_five_degree_components') }} c on c.student_id = p.student_id and c.term_key = p.term_key
-    left join {{ ref('dim_school') }} sch on sch.school_id = p.school_id
+    from profile p
+    join scope sc on sc.term_key = p.term_key
+    left join components c on c.student_id = p.student_id and c.term_key = p.term_key
+    left join standard ds on ds.person_id = p.student_id and ds.term_key = p.term_key
     left join {{ ref('dim_class') }} cls on cls.class_id = p.class_id
     left join {{ ref('dim_student') }} st on st.student_id = p.student_id
 ),
-final as (
+rated as (
     select
         s.*,
+        {%- for d in dims %}
+        {{ five_degree_confidence('student', d) }} as {{ d }}_confidence,
+        {%- endfor %}
         {{ five_degree_scored_count(dims) }} as dimensions_scored,
+        {{ five_degree_applicable_count('student', dims) }} as dimensions_applicable,
         {{ five_degree_overall(dims) }} as overall_score
     from scored s
     left join weights w on w.district_id = s.district_id
+),
+final as (
+    select
+        r.*,
+        {{ five_degree_overall_confidence(dims, 'r') }} as confidence,
+        {{ five_degree_percentile('r.overall_score', 'r.district_id, r.term_key, r.stage') }} as overall_percentile,
+        lag(r.overall_score) over (partition by r.district_id, r.student_id order by r.term_start_date)
+            as overall_score_prev_term
+    from rated r
 )
 select
     {{ key('student_term_key') }} as student_term_key,
@@ -58,6 +93,16 @@ select
     {{ five_degree_band('overall_score') }} as band,
     dimensions_scored,
     {%- for d in dims %}
-    evidence_{{ d }}{% if not loop.last %},{% endif %}
+    evidence_{{ d }},
     {%- endfor %}
+    {%- for d in dims %}
+    {{ d }}_confidence,
+    {{ d }}_null_reason,
+    {%- endfor %}
+    dimensions_applicable,
+    round(100.0 * dimensions_scored / nullif(dimensions_applicable, 0), 2) as coverage_pct,
+    confidence,
+    overall_percentile,
+    overall_score_prev_term,
+    round(overall_score - overall_score_prev_term, 2) as overall_score_change
 from final

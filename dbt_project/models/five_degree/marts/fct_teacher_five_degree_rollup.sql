@@ -1,13 +1,16 @@
 {%- set dims = teacher_dims() -%}
 -- 五度评教 roll-up: one row per term, roll-up level and group. Levels: district, school, stage
--- (学段), subject (the teacher's main subject in the term), urban_rural (城镇/乡村), edu_group.
+-- (学段), subject (the teacher's main subject in the term), urban_rural (城镇/乡村), edu_group, and
+-- school_subject (学校 × 学科, value school_id|subject) crossing two levels.
 -- Averages are over teachers with a non-NULL value; n_<dimension> says how many.
 with f as (
     select
         t.*,
         t.district_id as district_group,
         sch.school_name,
-        d.district_name
+        d.district_name,
+        t.school_id || '|' || coalesce(t.main_subject, '未知') as school_subject,
+        coalesce(sch.school_name, t.school_id) || '·' || coalesce(t.main_subject, '未知') as school_subject_label
     from {{ ref('fct_teacher_five_degree_term') }} t
     left join {{ ref('dim_school') }} sch on sch.school_key = t.school_key
     left join {{ ref('dim_district') }} d on d.district_id = t.district_id
@@ -20,6 +23,7 @@ rolled as (
         ['subject', 'main_subject', 'main_subject'],
         ['urban_rural', 'urban_rural', 'urban_rural'],
         ['edu_group', 'edu_group', 'edu_group'],
+        ['school_subject', 'school_subject', 'school_subject_label'],
     ], 'teacher_id') }}
 )
 select

@@ -1,50 +1,17 @@
 {%- set dims = teacher_dims() -%}
--- 五度评教: one row per teacher per term in scope. Universe: every teacher on the roster during the
--- term plus any teacher with evidence. School, title etc. are the teacher version valid at the end
--- of the term's scope. A dimension without enough evidence is NULL.
-with universe as (
-    select distinct v.teacher_key, s.term_key
-    from {{ ref('dim_teacher') }} v
-    join {{ ref('int_term_scope') }} s
-        on s.district_id = v.district_id
-        and v.valid_from <= s.scope_end
-        and v.valid_to >= s.start_date
-    union
-    select teacher_key, term_key from {{ ref('int_teacher_five_degree_components') }} components
+-- 五度评教: one row per teacher per term in scope (universe and attributes: int_teacher_term_profile).
+-- Each dimension is the mean of its components' standard scores (int_five_degree_dimension_scores:
+-- 50 = the district x term x 学段 norm, 10 points = one standard deviation), NULL with a reason when
+-- it does not apply or lacks evidence; each scored dimension carries a confidence 高/中/低 from its
+-- evidence count. Observation coverage comes from fct_teacher_observation_coverage_term.
+with profile as (
+    select * from {{ ref('int_teacher_term_profile') }}
 ),
-profile as (
-    select
-        u.teacher_key,
-        u.term_key,
-        s.district_id,
-        s.term_id,
-        v.teacher_id,
-        v.teacher_version_key,
-        v.school_key,
-        v.school_id,
-        v.title,
-        v.backbone_level
-    from universe u
-    join {{ ref('int_term_scope') }} s on s.term_key = u.term_key
-    join {{ ref('dim_teacher') }} v on v.teacher_key = u.teacher_key and {{ valid_version('v', 's.scope_end') }}
+components as (
+    select * from {{ ref('int_teacher_five_degree_components') }}
 ),
-subject_counts as (
-    select s.teacher_key, dt.term_key, s.subject, count(*) as n
-    from {{ ref('fct_lesson_sessions') }} s
-    join {{ ref('int_date_term') }} dt on dt.district_id = s.district_id and dt.date_day = s.day
-    where s.subject is not null
-    group by all
-),
-session_subject as (
-    select teacher_key, term_key, subject
-    from subject_counts
-    qualify row_number() over (partition by teacher_key, term_key order by n desc, subject) = 1
-),
-class_subject as (
-    select primary_teacher_id as teacher_id, trim(split_part(subjects, ',', 1)) as subject
-    from {{ ref('dim_class') }}
-    where primary_teacher_id is not null and nullif(trim(subjects), '') is not null
-    qualify row_number() over (partition by primary_teacher_id order by is_current desc, class_id) = 1
+standard as (
+    {{ five_degree_standard_pivot('teacher', dims) }}
 ),
 weights as (
     {{ five_degree_weight_pivot('teacher', dims) }}
@@ -52,24 +19,37 @@ weights as (
 scored as (
     select
         p.*,
-        sch.stage,
-        sch.urban_rural,
-        sch.edu_group,
-        coalesce(ss.subject, cs.subject) as main_subject,
+        c.self_rubric_score,
         {{ five_degree_dimension_scores('teacher', dims) }}
     from profile p
-    left join {{ ref('int_teacher_five_degree_components') }} c on c.teacher_key = p.teacher_key and c.term_key = p.term_key
-    left join {{ ref('dim_school') }} sch on sch.school_key = p.school_key
-    left join session_subject ss on ss.teacher_key = p.teacher_key and ss.term_key = p.term_key
-    left join class_subject cs on cs.teacher_id = p.teacher_id
+    left join components c on c.teacher_key = p.teacher_key and c.term_key = p.term_key
+    left join standard ds on ds.person_id = p.teacher_id and ds.term_key = p.term_key
 ),
-final as (
+rated as (
     select
         s.*,
+        {%- for d in dims %}
+        {{ five_degree_confidence('teacher', d) }} as {{ d }}_confidence,
+        {%- endfor %}
         {{ five_degree_scored_count(dims) }} as dimensions_scored,
+        {{ five_degree_applicable_count('teacher', dims) }} as dimensions_applicable,
         {{ five_degree_overall(dims) }} as overall_score
     from scored s
     left join weights w on w.district_id = s.district_id
+),
+final as (
+    select
+        r.*,
+        {{ five_degree_overall_confidence(dims, 'r') }} as confidence,
+        {{ five_degree_percentile('r.overall_score', 'r.district_id, r.term_key, r.stage') }} as overall_percentile,
+        lag(r.overall_score) over (partition by r.district_id, r.teacher_id order by t.start_date) as overall_score_prev_term,
+        oc.observations_expected_to_date,
+        oc.observations_received,
+        oc.coverage_pct as observation_coverage_pct
+    from rated r
+    join {{ ref('int_term_scope') }} t on t.term_key = r.term_key
+    left join {{ ref('fct_teacher_observation_coverage_term') }} oc
+        on oc.teacher_key = r.teacher_key and oc.term_key = r.term_key
 )
 select
     {{ key('teacher_term_key') }} as teacher_term_key,
@@ -94,6 +74,20 @@ select
     {{ five_degree_band('overall_score') }} as band,
     dimensions_scored,
     {%- for d in dims %}
-    evidence_{{ d }}{% if not loop.last %},{% endif %}
+    evidence_{{ d }},
     {%- endfor %}
+    {%- for d in dims %}
+    {{ d }}_confidence,
+    {{ d }}_null_reason,
+    {%- endfor %}
+    dimensions_applicable,
+    round(100.0 * dimensions_scored / nullif(dimensions_applicable, 0), 2) as coverage_pct,
+    confidence,
+    overall_percentile,
+    overall_score_prev_term,
+    round(overall_score - overall_score_prev_term, 2) as overall_score_change,
+    round(self_rubric_score, 2) as self_rubric_score,
+    observations_expected_to_date,
+    observations_received,
+    observation_coverage_pct
 from final

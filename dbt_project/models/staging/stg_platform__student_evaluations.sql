@@ -1,0 +1,13 @@
+-- One row per anonymous student 评教 questionnaire and item (per landing day).
+select
+    cast(response_id as varchar)        as response_id,
+    cast(teacher_id as varchar)         as teacher_id,
+    cast(class_id as varchar)           as class_id,
+    cast(item_code as varchar)          as item_code,
+    cast(score as integer)              as score,
+    cast(submitted_at as timestamp)     as submitted_at,
+    _partition_day                  as partition_day,
+    _source_file                    as source_file,
+    _row_number                     as source_row_number,
+    _loaded_at                      as loaded_at
+from {{ source('platform', 'student_evaluations') }}
