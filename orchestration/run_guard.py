@@ -21,6 +21,7 @@ import dagster as dg
 import duckdb
 
 from transforms import data_dir_lock
+from transforms.processes import pid_alive
 
 PID_TAG = "wudu/pid"
 HOST_TAG = "wudu/host"
@@ -105,16 +106,6 @@ def child_pids(pid: int) -> list[int]:
     return out
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def run_process_dead(run: dg.DagsterRun, data_dir: Path, now: float | None = None,
                      start_time: float | None = None) -> bool:
     """Whether the process of an unfinished run is gone (see the module docstring)."""
@@ -125,7 +116,7 @@ def run_process_dead(run: dg.DagsterRun, data_dir: Path, now: float | None = Non
         pid = int(tags[PID_TAG])
         if pid == os.getpid():
             return False
-        return not _pid_alive(pid)
+        return not pid_alive(pid)
     if not data_dir_lock.is_free(data_dir):
         return False
     now = now or time.time()

@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from transforms.publish.labels import PUBLISHED_SCHEMAS, ZH_SCHEMA, load_labels, zh_view_columns, zh_view_name
+from transforms.processes import pid_alive
 
 # Written by DuckDB 2.x in the 1.4 storage format: readable by DuckDB >= 1.4 (the PyPI CLI 1.5.x,
 # DBeaver/JDBC 1.4+, Python/R 1.4+). Raise only when every analyst client can read the newer format.
@@ -50,16 +51,6 @@ def _tmp_name(target: Path, pid: int) -> Path:
     return target.with_name(f".{target.name}.{pid}.tmp")
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def remove_stale_temp_files(target: Path) -> list[Path]:
     """Temporary files (and their WALs) of publishers that died without cleaning up."""
     pattern = re.compile(rf"^\.{re.escape(target.name)}\.(\d+)\.tmp(\.wal)?$")
@@ -68,7 +59,7 @@ def remove_stale_temp_files(target: Path) -> list[Path]:
         return removed
     for entry in target.parent.iterdir():
         m = pattern.match(entry.name)
-        if m and int(m.group(1)) != os.getpid() and not _pid_alive(int(m.group(1))):
+        if m and int(m.group(1)) != os.getpid() and not pid_alive(int(m.group(1))):
             entry.unlink(missing_ok=True)
             removed.append(entry)
     return removed

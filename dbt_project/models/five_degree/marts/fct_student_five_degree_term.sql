@@ -86,23 +86,5 @@ select
     stage,
     urban_rural,
     edu_group,
-    {%- for d in dims %}
-    {{ d }},
-    {%- endfor %}
-    overall_score,
-    {{ five_degree_band('overall_score') }} as band,
-    dimensions_scored,
-    {%- for d in dims %}
-    evidence_{{ d }},
-    {%- endfor %}
-    {%- for d in dims %}
-    {{ d }}_confidence,
-    {{ d }}_null_reason,
-    {%- endfor %}
-    dimensions_applicable,
-    round(100.0 * dimensions_scored / nullif(dimensions_applicable, 0), 2) as coverage_pct,
-    confidence,
-    overall_percentile,
-    overall_score_prev_term,
-    round(overall_score - overall_score_prev_term, 2) as overall_score_change
+    {{ five_degree_score_columns(dims) }}
 from final
