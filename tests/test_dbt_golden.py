@@ -274,7 +274,10 @@ def load_fixture(con) -> None:
          3, 2, 1, 'loaded', NULL, '2026-09-07 23:00:00')""")
     con.execute("""INSERT INTO raw.quarantine VALUES
         ('platform', 'lesson_sessions', '2026-09-07', 'platform/2026-09-07/lesson_sessions.csv', 3, 'range',
-         'students_present', '999', 'range', '{}', '2026-09-07 23:00:00')""")
+         'students_present', '999', 'range', '{}', '2026-09-07 23:00:00', 'row', NULL),
+        -- a field-level finding: the optional value was nulled and its row loaded (no quarantined row)
+        ('platform', 'lesson_sessions', '2026-09-07', 'platform/2026-09-07/lesson_sessions.csv', 2, 'range',
+         'interactions', '9999', 'range', '{}', '2026-09-07 23:00:00', 'field', NULL)""")
 
 
 @pytest.fixture(scope="module")
@@ -653,10 +656,10 @@ def test_smart_classroom_month(warehouse):
 
 def test_data_quality_daily(warehouse):
     con, _ = warehouse
-    dq = con.execute("select rows_loaded, rows_quarantined, quarantined_rows, raw_rows, failed_rules "
+    dq = con.execute("select rows_loaded, rows_quarantined, quarantined_rows, fields_flagged, raw_rows, failed_rules "
                      "from marts.fct_data_quality_daily where source = 'platform' "
                      "and table_name = 'lesson_sessions' and partition_day = date '2026-09-07'").fetchone()
-    assert dq == (2, 1, 1, 2, "range")
+    assert dq == (2, 1, 1, 1, 2, "range"), "a field-level finding is counted apart from quarantined rows"
 
 
 def test_marts_hold_no_personal_data(warehouse):
