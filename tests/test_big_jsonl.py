@@ -64,4 +64,5 @@ def test_gigabyte_jsonl_loads_with_bounded_memory(tmp_path):
     stats = json.loads(out.stdout.strip().splitlines()[-1])
     print(f"\n{size / 1e9:.2f} GB, {n} statements: {stats}")
     assert stats["rows_read"] == n == stats["loaded_in_table"] + stats["rows_quarantined"]
-    assert stats["peak_rss_mb"] * 1024 * 1024 < size * 0.6, stats
+    # bounded: well under the file (509 MB before the content scan for personal data, 630 MB with it)
+    assert stats["peak_rss_mb"] * 1024 * 1024 < size * 0.7, stats

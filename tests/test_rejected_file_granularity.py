@@ -32,12 +32,13 @@ def test_a_rejected_training_sheet_blocks_only_training(tmp_path, monkeypatch):
     assert not any(k.startswith("stg_training__") for k in built)
     assert "published_warehouse" in built
 
-    published = data / "warehouse" / "wudu.duckdb"
-    with duckdb.connect(str(published), read_only=True) as con:
+    # the manifest stays in the build file (raw is not published)
+    with duckdb.connect(str(paths(data).build_db), read_only=True) as con:
         problems = blocking_problems(con, DAY, DAY)
-        assert [(p["path"], p["rule"]) for p in problems] == [(f"training/{DAY}/签到_补录.csv", "ambiguous_header")]
-        text = paragraph(problems)
-        assert "签到_补录.csv" in text and "ambiguous_header" in text and "fix" in text
+    assert [(p["path"], p["rule"]) for p in problems] == [(f"training/{DAY}/签到_补录.csv", "ambiguous_header")]
+    text = paragraph(problems)
+    assert "签到_补录.csv" in text and "ambiguous_header" in text and "fix" in text
+    with duckdb.connect(str(paths(data).published_db), read_only=True) as con:
         leaks = []
         for schema, table, column in con.execute(
                 "SELECT table_schema, table_name, column_name FROM information_schema.columns "
