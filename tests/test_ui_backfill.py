@@ -96,7 +96,7 @@ def test_ui_loads_code_location_and_backfill_equals_daily_runs(dagster_dev):
     repo = loc["repositories"][0]
     assert "wudu_daily" in {p["name"] for p in repo["pipelines"]}
     assert {"wudu_nightly", "wudu_freshness_morning"} <= {s["name"] for s in repo["schedules"]}
-    assert {s["name"] for s in repo["sensors"]} == {"landing_sensor"}
+    assert {s["name"] for s in repo["sensors"]} == {"landing_sensor", "dead_run_monitor"}
     nodes = {"/".join(n["assetKey"]["path"]): n for n in repo["assetNodes"]}
     assert {"raw/roster/users", "raw/platform/xapi_statements", "raw/training/signins", "published_warehouse"} <= set(nodes)
     assert any(k.endswith("fct_teacher_five_degree_term") for k in nodes)

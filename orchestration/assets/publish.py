@@ -57,7 +57,7 @@ def build_postgres_publish_asset(published: dg.AssetsDefinition) -> dg.AssetsDef
         kinds={"postgres"},
         description="The analyst warehouse in PostgreSQL 分析库(PostgreSQL) for BI tools (DataEase, FineBI, "
                     "Superset): schemas marts, seeds, marts_zh with comments, swapped in one transaction; "
-                    "read-only role wudu_analyst. Skipped when WUDU_PG_URL is unset.",
+                    "read-only role wudu_analyst. Present only when WUDU_PG_URL is set where the code location loads.",
     )
     def postgres_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
                            postgres: PostgresTargetResource):
