@@ -443,22 +443,15 @@ def test_dbt_build_passes_with_all_data_tests(warehouse):
     assert "ERROR=0" in proc.stdout and "WARN=0" in proc.stdout, proc.stdout[-3000:]
 
 
-@pytest.mark.parametrize("teacher, expected", [("T1", T1), ("T2", T2)])
-def test_teacher_five_degree_scores_match_hand_computation(warehouse, teacher, expected):
+@pytest.mark.parametrize("evaluation, person, expected", [
+    ("teacher", "T1", T1), ("teacher", "T2", T2),
+    ("student", "ST1", ST1), ("student", "ST2", ST2), ("student", "ST3", ST3), ("student", "ST4", ST4)])
+def test_five_degree_scores_match_hand_computation(warehouse, evaluation, person, expected):
     con, _ = warehouse
-    got = rows(con, "select teacher_id, * exclude (teacher_id) from marts.fct_teacher_five_degree_term")[teacher]
+    got = rows(con, f"select {evaluation}_id, * exclude ({evaluation}_id) "
+                    f"from marts.fct_{evaluation}_five_degree_term")[person]
     for dim, value in expected.items():
-        assert close(got[dim], value), (teacher, dim, got[dim], value)
-    assert close(got["overall_score"], overall(expected)), (got["overall_score"], overall(expected))
-    assert got["band"] == band(overall(expected))
-
-
-@pytest.mark.parametrize("student, expected", [("ST1", ST1), ("ST2", ST2), ("ST3", ST3), ("ST4", ST4)])
-def test_student_five_degree_scores_match_hand_computation(warehouse, student, expected):
-    con, _ = warehouse
-    got = rows(con, "select student_id, * exclude (student_id) from marts.fct_student_five_degree_term")[student]
-    for dim, value in expected.items():
-        assert close(got[dim], value), (student, dim, got[dim], value)
+        assert close(got[dim], value), (person, dim, got[dim], value)
     assert close(got["overall_score"], overall(expected)), (got["overall_score"], overall(expected))
     assert got["band"] == band(overall(expected))
 

@@ -172,3 +172,14 @@
     overall_score_prev_term,
     round(overall_score - overall_score_prev_term, 2) as overall_score_change
 {%- endmacro %}
+
+{#- Per-dimension confidence, how many dimensions are scored and apply, and the weighted overall:
+    the same for both evaluations (reads the scored CTE `s` and the weights `w`). -#}
+{% macro five_degree_rated_columns(evaluation, dims) -%}
+    {%- for d in dims %}
+        {{ five_degree_confidence(evaluation, d) }} as {{ d }}_confidence,
+    {%- endfor %}
+        {{ five_degree_scored_count(dims) }} as dimensions_scored,
+        {{ five_degree_applicable_count(evaluation, dims) }} as dimensions_applicable,
+        {{ five_degree_overall(dims) }} as overall_score
+{%- endmacro %}

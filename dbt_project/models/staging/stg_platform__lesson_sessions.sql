@@ -15,8 +15,5 @@ select
     cast(digital_tools as varchar)          as digital_tools,
     cast(teacher_talk_share as double)      as teacher_talk_share,
     cast(activity_forms as varchar)         as activity_forms,
-    _partition_day                  as partition_day,
-    _source_file                    as source_file,
-    _row_number                     as source_row_number,
-    _loaded_at                      as loaded_at
+    {{ loader_metadata() }}
 from {{ source('platform', 'lesson_sessions') }}

@@ -11,8 +11,5 @@ select
     cast(indicator_code as varchar)     as indicator_code,
     cast(score as double)               as score,
     cast(comment as varchar)            as comment,
-    _partition_day                  as partition_day,
-    _source_file                    as source_file,
-    _row_number                     as source_row_number,
-    _loaded_at                      as loaded_at
+    {{ loader_metadata() }}
 from {{ source('platform', 'observations') }}

@@ -6,8 +6,5 @@ select
     cast(item_code as varchar)          as item_code,
     cast(score as integer)              as score,
     cast(submitted_at as timestamp)     as submitted_at,
-    _partition_day                  as partition_day,
-    _source_file                    as source_file,
-    _row_number                     as source_row_number,
-    _loaded_at                      as loaded_at
+    {{ loader_metadata() }}
 from {{ source('platform', 'student_evaluations') }}

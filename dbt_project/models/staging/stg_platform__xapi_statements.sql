@@ -19,8 +19,5 @@ select
     cast(is_written as boolean)         as is_written,
     cast(due_at as timestamp)           as due_at,
     cast("timestamp" as timestamp)      as occurred_at,
-    _partition_day                  as partition_day,
-    _source_file                    as source_file,
-    _row_number                     as source_row_number,
-    _loaded_at                      as loaded_at
+    {{ loader_metadata() }}
 from {{ source('platform', 'xapi_statements') }}

@@ -8,8 +8,5 @@ select
     cast(end_date as date)              as end_date,
     cast(parent_sourced_id as varchar)  as parent_academic_session_id,
     cast(school_year as integer)        as school_year,
-    _partition_day                  as partition_day,
-    _source_file                    as source_file,
-    _row_number                     as source_row_number,
-    _loaded_at                      as loaded_at
+    {{ loader_metadata() }}
 from {{ source('roster', 'academic_sessions') }}

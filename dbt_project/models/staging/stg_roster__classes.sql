@@ -10,8 +10,5 @@ select
     cast(school_sourced_id as varchar)  as school_id,
     cast(term_sourced_ids as varchar)   as term_session_ids,
     cast(subjects as varchar)           as subjects,
-    _partition_day                  as partition_day,
-    _source_file                    as source_file,
-    _row_number                     as source_row_number,
-    _loaded_at                      as loaded_at
+    {{ loader_metadata() }}
 from {{ source('roster', 'classes') }}

@@ -8,8 +8,5 @@ select
     cast(grades as varchar)                 as grades,
     cast(subjects as varchar)               as subjects,
     cast(org_sourced_id as varchar)         as school_id,
-    _partition_day                  as partition_day,
-    _source_file                    as source_file,
-    _row_number                     as source_row_number,
-    _loaded_at                      as loaded_at
+    {{ loader_metadata() }}
 from {{ source('roster', 'courses') }}

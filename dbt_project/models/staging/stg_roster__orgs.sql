@@ -15,8 +15,5 @@ select
     cast(teacher_devices as bigint)     as teacher_devices,
     cast(student_devices as bigint)     as student_devices,
     cast(smart_classrooms as bigint)    as smart_classrooms,
-    _partition_day                  as partition_day,
-    _source_file                    as source_file,
-    _row_number                     as source_row_number,
-    _loaded_at                      as loaded_at
+    {{ loader_metadata() }}
 from {{ source('roster', 'orgs') }}

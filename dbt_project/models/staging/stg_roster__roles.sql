@@ -8,8 +8,5 @@ select
     cast(org_sourced_id as varchar)     as org_id,
     cast(begin_date as date)            as begin_date,
     cast(end_date as date)              as end_date,
-    _partition_day                  as partition_day,
-    _source_file                    as source_file,
-    _row_number                     as source_row_number,
-    _loaded_at                      as loaded_at
+    {{ loader_metadata() }}
 from {{ source('roster', 'roles') }}

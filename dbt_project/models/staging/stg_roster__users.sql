@@ -19,8 +19,5 @@ select
     cast(id_card_hash as varchar)           as id_card_hash,
     cast(student_no_hash as varchar)        as student_no_hash,
     cast(subject as varchar)                as subject,
-    _partition_day                  as partition_day,
-    _source_file                    as source_file,
-    _row_number                     as source_row_number,
-    _loaded_at                      as loaded_at
+    {{ loader_metadata() }}
 from {{ source('roster', 'users') }}

@@ -8,8 +8,5 @@ select
     cast(approved_credits as double)    as approved_credits,
     cast(result as varchar)             as result,
     cast(audit_date as date)            as audit_date,
-    _partition_day                  as partition_day,
-    _source_file                    as source_file,
-    _row_number                     as source_row_number,
-    _loaded_at                      as loaded_at
+    {{ loader_metadata() }}
 from {{ source('training', 'credit_audits') }}

@@ -12,8 +12,5 @@ select
     cast(end_date as date)              as end_date,
     cast(budget_yuan as double)         as budget_yuan,
     cast(outputs as integer)            as outputs,
-    _partition_day                  as partition_day,
-    _source_file                    as source_file,
-    _row_number                     as source_row_number,
-    _loaded_at                      as loaded_at
+    {{ loader_metadata() }}
 from {{ source('training', 'projects') }}

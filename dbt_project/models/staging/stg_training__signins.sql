@@ -8,8 +8,5 @@ select
     cast(sign_in_time as varchar)       as sign_in_time,
     cast(sign_out_time as varchar)      as sign_out_time,
     cast(hours as double)               as hours,
-    _partition_day                  as partition_day,
-    _source_file                    as source_file,
-    _row_number                     as source_row_number,
-    _loaded_at                      as loaded_at
+    {{ loader_metadata() }}
 from {{ source('training', 'signins') }}

@@ -28,12 +28,7 @@ scored as (
 rated as (
     select
         s.*,
-        {%- for d in dims %}
-        {{ five_degree_confidence('teacher', d) }} as {{ d }}_confidence,
-        {%- endfor %}
-        {{ five_degree_scored_count(dims) }} as dimensions_scored,
-        {{ five_degree_applicable_count('teacher', dims) }} as dimensions_applicable,
-        {{ five_degree_overall(dims) }} as overall_score
+        {{ five_degree_rated_columns('teacher', dims) }}
     from scored s
     left join weights w on w.district_id = s.district_id
 ),
