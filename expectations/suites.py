@@ -71,7 +71,7 @@ def build_suite(table: Table, day: str, previous_rows: int | None = None, flagge
             column=QUARANTINED_FLAG, value_set=[False], mostly=mostly,
             meta={"rule": "quarantine_share", "column": "*", "label_zh": "隔离行占比",
                   "max_share": table.max_quarantine_share}))
-    if previous_rows:
+    if previous_rows and not table.sporadic:
         # table level: a day that collapses to under half of the previous day's rows is suspicious
         suite.add_expectation(gxe.ExpectTableRowCountToBeBetween(
             min_value=previous_rows // 2, meta={"rule": "row_count_not_collapsed", "column": "*"}))

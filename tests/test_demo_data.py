@@ -32,7 +32,7 @@ def file_hashes(root: Path) -> dict[str, str]:
 
 
 def load_log(landing: Path) -> list[dict]:
-    text = (landing / "_demo" / "mutations.jsonl").read_text(encoding="utf-8")
+    text = (landing.parent / "_demo" / "mutations.jsonl").read_text(encoding="utf-8")
     return [json.loads(line) for line in text.splitlines() if line]
 
 
@@ -121,7 +121,7 @@ def test_tiny_is_fast_and_lands_every_contract_file(tmp_path):
     landing = tmp_path / "landing"
     assert summary["schools"] == 3 and summary["schools_rural"] == 1
     assert 20 <= summary["teachers"] <= 40 and 150 <= summary["students"] <= 250
-    assert json.loads((landing / "_demo" / "summary.json").read_text(encoding="utf-8")) == summary
+    assert json.loads((landing.parent / "_demo" / "summary.json").read_text(encoding="utf-8")) == summary
     for i in range(5):
         day = (START + dt.timedelta(days=i)).isoformat()
         roster = landing / "roster" / day

@@ -18,7 +18,7 @@ def test_every_injected_defect_is_quarantined_under_its_rule(tmp_path):
 
     data = tmp_path / "data"
     generate_demo_district(data, START, len(DAYS), scale="tiny", error_rate=0.03)
-    log = [json.loads(line) for line in (data / "landing" / "_demo" / "mutations.jsonl").read_text().splitlines() if line]
+    log = [json.loads(line) for line in (data / "_demo" / "mutations.jsonl").read_text().splitlines() if line]
     assert len({m["rule"] for m in log}) >= 6, "the demo must exercise most rule kinds"
     con = duckdb.connect(str(tmp_path / "w.duckdb"))
     for day in DAYS:

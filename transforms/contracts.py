@@ -69,6 +69,9 @@ class Table:
     order: tuple[tuple[str, str], ...] = ()
     # the share of a day's rows that may be quarantined before the table's GX suite turns red
     max_quarantine_share: float = 0.05
+    # the volume check (a day under half the previous day's rows is suspicious) suits tables that
+    # arrive every school day; `sporadic` tables (training events) legitimately have empty days
+    sporadic: bool = False
 
     @property
     def raw_table(self) -> str:
@@ -142,6 +145,7 @@ def load_contracts() -> dict[str, Source]:
                 day_column=tdef.get("day_column"),
                 order=tuple(tuple(pair) for pair in tdef.get("order", ())),
                 max_quarantine_share=float(tdef.get("max_quarantine_share", Table.max_quarantine_share)),
+                sporadic=bool(tdef.get("sporadic", False)),
             )
         sources[sname] = Source(sname, sdef.get("label_zh", ""), tables, tuple(sdef.get("companions", ())))
     return sources

@@ -1,5 +1,7 @@
 -- Every event fact that names a teacher version must name the version valid on the event's day
 -- (first version also covers earlier days, last version later days). See the YAML description.
+-- shown in Dagster as a check of the model it protects most (it reads several)
+{{ config(meta={'dagster': {'ref': {'name': 'dim_teacher'}}}) }}
 {%- set facts = [
     ('fct_lesson_sessions', 'teacher_version_key', 'day'),
     ('fct_observation_scores', 'teacher_version_key', 'day'),

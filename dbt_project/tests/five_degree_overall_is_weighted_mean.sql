@@ -1,5 +1,7 @@
 -- overall_score of both 五度 term marts must equal the weighted mean (seeds/five_degree_weights.csv)
 -- of the non-NULL dimensions (NULL below overall_min_dimensions), and the band must follow seeds/five_degree_bands.csv.
+-- shown in Dagster as a check of the model it protects most (it reads several)
+{{ config(meta={'dagster': {'ref': {'name': 'fct_teacher_five_degree_term'}}}) }}
 {%- set marts = [('fct_teacher_five_degree_term', 'teacher', teacher_dims()), ('fct_student_five_degree_term', 'student', student_dims())] %}
 {%- for model, evaluation, dims in marts %}
 select '{{ model }}' as mart, f.district_id, f.term_key, f.overall_score, f.band, expected.score as expected_score

@@ -1,6 +1,8 @@
 -- An observation's rubric version must exist, be in force on the observation day, fit the 学段 of
 -- the teacher's school and contain the indicator scored (seeds/rubric_versions.csv,
 -- seeds/rubric_version_items.csv). Rows returned are observations scored on the wrong rubric.
+-- shown in Dagster as a check of the model it protects most (it reads several)
+{{ config(meta={'dagster': {'ref': {'name': 'fct_observation_scores'}}}) }}
 select o.observation_id, o.indicator_code, o.rubric_version, o.observed_on, s.stage
 from {{ ref('fct_observation_scores') }} o
 left join {{ ref('rubric_versions') }} v on v.rubric_version = o.rubric_version

@@ -6,7 +6,8 @@ spreadsheets), with realistic file quirks and logged row-level defects.
     summary = generate_demo_district(Path("data"), date(2026, 9, 7), days=28, scale="district")
 
 Files go to `<out_dir>/landing/<source>/<YYYY-MM-DD>/`; the defect log to
-`<out_dir>/landing/_demo/mutations.jsonl` and the summary to `<out_dir>/landing/_demo/summary.json`.
+`<out_dir>/_demo/mutations.jsonl` and the summary to `<out_dir>/_demo/summary.json` — the answer
+key, kept outside landing/ (every file there must be a delivery, or it is reported).
 The same arguments always give byte-identical files, and a day's files do not depend on how many
 days are generated after it."""
 from __future__ import annotations
@@ -46,7 +47,7 @@ def generate_demo_district(out_dir: Path, start: dt.date, days: int, scale: str 
     for d in day_list:  # a re-run replaces the days it writes, nothing else
         for src in SOURCES:
             shutil.rmtree(landing / src / d.isoformat(), ignore_errors=True)
-    demo = landing / "_demo"
+    demo = out_dir / "_demo"  # not under landing/: it is no delivery
     demo.mkdir(parents=True, exist_ok=True)
     mark_demo_data_dir(out_dir)  # the public demo key is honoured only in this directory
     log = MutationLog(demo / "mutations.jsonl", rates_from(error_rate, error_rates),
