@@ -13,7 +13,7 @@ from tests.nights_helpers import AT_DBT, AT_LANDING, AT_PUBLISH, RunProcess, dem
 from tests.pipeline_helpers import START, make_demo, table_fingerprints
 
 DAY = START.isoformat()
-RUN = ["run", "--start", DAY, "--days", "1"]
+RUN = ["run", "--start", DAY, "--days", "1", "--verbose"]  # the step markers are INFO / dbt lines
 
 
 def _digest(path) -> str:
