@@ -237,3 +237,23 @@ def test_a_sigkilled_run_is_failed_and_its_pool_slot_freed(tmp_path):
         assert recover_dead_runs(instance, data, log=lambda m: None) == [run.run_id]
         assert instance.get_run_by_id(run.run_id).status == dg.DagsterRunStatus.FAILURE
         assert instance.event_log_storage.get_concurrency_run_ids() == set()
+
+
+def test_publish_waits_for_the_writer_of_the_data_directory(tmp_path):
+    """`wudu publish` re-reads the build file, which has one writer: during a night it must wait for
+    the lock (and say so), not fail on DuckDB's file lock or publish a half-built warehouse."""
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(tmp_path)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    publish = None
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        publish = subprocess.Popen([sys.executable, "-m", "wudu.cli", "publish", "--data-dir", str(tmp_path)], cwd=ROOT,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   env={**os.environ, "DAGSTER_HOME": str(tmp_path / ".dagster_home")})
+        assert publish.stdout.readline().startswith("waiting:")
+        time.sleep(1)
+        assert publish.poll() is None  # still waiting while the writer lives
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait()
+    out, err = publish.communicate(timeout=120)
+    assert publish.returncode == 1 and "wudu publish:" in err  # then it ran: this directory has no build file

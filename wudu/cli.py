@@ -181,6 +181,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
         return 0
     from transforms.publish.duckdb_file import PublishError, publish_duckdb
 
+    # the build file has one writer: wait for a running night instead of failing on its DuckDB lock
+    _locked_and_recovered(p.data_dir)
     try:
         report = publish_duckdb(p.build_db, p.published_db)
     except PublishError as exc:
