@@ -14,7 +14,7 @@ import pytest
 from raw_fixture import run_dbt
 
 CORE = ["staging", "core/prep", "core/dims", "core/events", "core/scope"]
-SUBJECT_AREAS = ["five_degree", "training", "smart_classroom", "ops"]
+SUBJECT_AREAS = ["five_degree", "training", "research", "careers", "smart_classroom", "ops"]
 SUBJECT_STEPS = ["components", "marts"]
 
 
