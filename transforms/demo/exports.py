@@ -1,6 +1,6 @@
 """Writing one table of the 研训管理系统 (training source) the way the real system exports it:
-Chinese headers (now and then an alias, full-width brackets or stray spaces), XLSX with a title row
-or CSV in GB18030 / UTF-8 with BOM, and the shared row-level defects of mutators.py.
+Chinese headers (now and then an alias, full-width brackets or stray spaces), XLSX or CSV in
+GB18030 / UTF-8 with BOM, and the shared row-level defects of mutators.py.
 
 Used by the issue-17 exports (research topics, project packages, ledgers, careers, IT 2.0, course
 library); the older training tables keep their own writer in training.py."""
@@ -47,9 +47,8 @@ def write_table(landing: Path, log: MutationLog, seed: int, day: dt.date, table:
                                ds, display, 1, may_break)
     out = landing / "training" / ds
     out.mkdir(parents=True, exist_ok=True)
-    if fmt == 2:
-        title = f"{t.label_zh.split(' (')[0]}（导出日期：{ds}）" if day.toordinal() % 2 else None
-        write_xlsx(out / name, header, xlsx_cells(t, cols, rows), title=title)
+    if fmt == 2:  # no title row: training.py titles exactly one workbook a day (tests/test_demo_data.py)
+        write_xlsx(out / name, header, xlsx_cells(t, cols, rows))
     else:
         sink = CsvSink(out / name, header, encoding="gb18030" if fmt == 0 else "utf-8-sig")
         sink.write(rows)
