@@ -1,7 +1,7 @@
 """The dbt folders state the build order, so a newcomer can read them top to bottom.
 
 Order (dbt_project/models/): staging -> core/prep -> core/dims -> core/events -> core/scope -> one
-folder per subject area (five_degree, training, smart_classroom, ops), each with components/ before
+folder per subject area (five_degree, training, research, careers, smart_classroom, ops), each with components/ before
 marts/. A model may read its own layer or an earlier one; subject areas never read each other.
 Checked on the manifest `dbt parse` writes, i.e. on the refs dbt really resolves.
 """
@@ -14,7 +14,7 @@ import pytest
 from raw_fixture import run_dbt
 
 CORE = ["staging", "core/prep", "core/dims", "core/events", "core/scope"]
-SUBJECT_AREAS = ["five_degree", "training", "smart_classroom", "ops"]
+SUBJECT_AREAS = ["five_degree", "training", "research", "careers", "smart_classroom", "ops"]
 SUBJECT_STEPS = ["components", "marts"]
 
 

@@ -198,3 +198,21 @@ def test_cli_teacher_report_names_evidence_and_reason(report_run, tmp_path, monk
     # nothing to fetch: no script, no external src/href/url() (SVG namespace URIs are names, not requests)
     assert "<script" not in page
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//|url\(\s*["']?(https?:)?//""", page)
+
+
+def test_district_report_shows_research_packages_and_careers(report_run):
+    """Issue 17: the district page carries the 课题 / 项目包 / 信息技术2.0 / 队伍 figures of the marts."""
+    data, _ = report_run
+    district = _mart(data, "SELECT district_id FROM marts.dim_district")[0][0]
+    html = (_term_dir(data) / f"district-{district}.html").read_text(encoding="utf-8")
+    assert "教科研与队伍建设" in html
+    section = html[html.index("教科研与队伍建设"):]
+    for stage, topics in _mart(data, "SELECT topic_stage, sum(topics) FROM marts.fct_research_stage_summary GROUP BY 1"):
+        assert f"课题（{stage}）" in section and f">{int(topics)}<" in section
+    trainees, share = _mart(data, "SELECT trainees, rural_share_pct FROM marts.fct_project_package_programme")[0]
+    assert f">{trainees}<" in section and f">{share:.2f}<" in section
+    schools = _mart(data, "SELECT count(*) FROM marts.fct_it20_school")[0][0]
+    assert f">{schools}<" in section
+    # school pages do not carry the district programmes
+    school = _mart(data, "SELECT school_id FROM marts.dim_school WHERE is_current LIMIT 1")[0][0]
+    assert "教科研与队伍建设" not in (_term_dir(data) / f"school-{school}.html").read_text(encoding="utf-8")

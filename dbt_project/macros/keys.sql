@@ -27,6 +27,15 @@
         'school_month_key': ['district_id', 'school_id', 'month_start'],
         'project_age_band_key': ['district_id', 'project_id', 'band_label'],
         'rollup_key': ['district_id', 'term_id', 'rollup_level', 'rollup_value'],
+        'topic_key': ['district_id', 'topic_id'],
+        'topic_group_key': ['district_id', 'group_id'],
+        'research_stage_key': ['district_id', 'topic_level', 'topic_stage'],
+        'ledger_entry_key': ['district_id', 'entry_id'],
+        'teacher_year_key': ['district_id', 'teacher_id', 'ledger_year'],
+        'package_assessment_key': ['district_id', 'project_id', 'assessment_year'],
+        'it20_school_key': ['district_id', 'school_code'],
+        'course_key': ['district_id', 'course_id'],
+        'resource_use_key': ['district_id', 'use_id'],
     }) }}
 {%- endmacro %}
 

@@ -20,9 +20,12 @@ from pathlib import Path
 import numpy as np
 
 from transforms.demo.calendar import days_needed, is_school_day
+from transforms.demo.careers import Careers
 from transforms.settings import mark_demo_data_dir
 from transforms.demo.mutators import MutationLog, rates_from, RULES
 from transforms.demo.platform import Platform
+from transforms.demo.programmes import Programmes
+from transforms.demo.research import Research
 from transforms.demo.roster import RosterDay
 from transforms.demo.training import Training
 from transforms.demo.world import SCALES, World
@@ -54,6 +57,8 @@ def generate_demo_district(out_dir: Path, start: dt.date, days: int, scale: str 
                       total=None if error_rates else error_rate, keep_days_except={d.isoformat() for d in day_list})
     platform = Platform(world, landing, log)
     training = Training(world, landing, log)
+    practice = [Research(world, landing, log), Careers(world, landing, log),  # issue 17: the rest of 教科培
+                Programmes(world, landing, log, training)]
     changes = []
     roster_rows = {}
     try:
@@ -62,11 +67,15 @@ def generate_demo_district(out_dir: Path, start: dt.date, days: int, scale: str 
             ref_t = np.zeros(world.n_teachers, bool)
             ref_s = np.zeros(world.n_students, bool)
             training.day(d, ref_t)
+            for exporter in practice:
+                exporter.day(d, ref_t)
             platform.day(d, ref_t, ref_s)
             roster_rows = RosterDay(world, d, landing, log, ref_t, ref_s).write()
     finally:
         log.close()
     summary = _summary(world, start, day_list, platform, training, log, changes, roster_rows, error_rate)
+    for exporter in practice:
+        summary.update(exporter.figures())
     (demo / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return summary
 

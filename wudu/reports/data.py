@@ -31,6 +31,7 @@ class TermData:
     training: pd.DataFrame | None = None        # per teacher: term 学时/学分, cycle progress, satisfaction
     packages: pd.DataFrame | None = None        # 项目包
     smart: pd.DataFrame | None = None           # per school per month in the term
+    practice: dict | None = None                # district figures of 课题, 项目包, 信息技术2.0, 队伍, 资源库
     # memo of derived lookups: every page of the term asks the same questions
     memo: dict = field(default_factory=dict, repr=False)
 
@@ -141,7 +142,31 @@ def _load_district_term(con, district_id: str, term: dict, prev: dict | None) ->
             SELECT * FROM marts.fct_smart_classroom_school_month
             WHERE district_id = ? AND month_start BETWEEN date_trunc('month', ?::DATE) AND ?::DATE
             ORDER BY school_id, month_start""", [district_id, term["start_date"], term["end_date"]]),
+        practice=_practice(con, district_id),
     )
+
+
+def _practice(con, district_id: str) -> dict:
+    """The rest of 教科培 for the district report: one small query per mart (issue 17)."""
+    def row(sql: str) -> dict:
+        frame = _df(con, sql, [district_id])
+        return frame.iloc[0].to_dict() if len(frame) else {}
+    return {
+        "stages": _df(con, """
+            SELECT topic_stage, min(stage_order) AS stage_order, sum(topics) AS topics,
+                   sum(overdue_topics) AS overdue_topics, sum(teachers_involved) AS teachers_involved
+            FROM marts.fct_research_stage_summary WHERE district_id = ?
+            GROUP BY topic_stage ORDER BY stage_order""", [district_id]),
+        "groups": row("SELECT count(*) AS groups, sum(sub_topics) AS sub_topics FROM marts.fct_research_topic_group "
+                      "WHERE district_id = ?"),
+        "packages": row("SELECT * FROM marts.fct_project_package_programme WHERE district_id = ?"),
+        "it20": row("SELECT count(*) AS schools, count(CASE WHEN in_roster THEN 1 END) AS roster_schools, "
+                    "sum(teachers_enrolled) AS enrolled, sum(teachers_qualified) AS qualified "
+                    "FROM marts.fct_it20_school WHERE district_id = ?"),
+        "careers": row("SELECT * FROM marts.fct_career_summary WHERE district_id = ?"),
+        "library": row("SELECT count(CASE WHEN is_listed THEN 1 END) AS listed, sum(uses) AS uses, "
+                       "count(CASE WHEN uses > 0 THEN 1 END) AS used FROM marts.fct_resource_course WHERE district_id = ?"),
+    }
 
 
 def _training(con, district_id: str, term: dict, satisfied_from: float) -> pd.DataFrame:

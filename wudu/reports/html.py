@@ -156,6 +156,17 @@ def training_section(d: TermData, unit: M.Unit) -> str:
             _table(["指标 indicator", "值 value", "单位 unit", "n"], rows, cls="training"))
 
 
+def practice_section(d: TermData) -> str:
+    """District report only: 课题, 项目包, 信息技术2.0, 队伍建设, 资源库 (issue 17)."""
+    indicators = M.practice_indicators(d)
+    if not indicators:
+        return ""
+    rows = [[_td(escape(i.label), left=True), _td(_fmt(i.value, 2) if isinstance(i.value, float) else _fmt(i.value)),
+             _td(escape(i.unit)), _td(f"{_fmt(i.n)} {escape(i.n_label)}")] for i in indicators]
+    return ("<h2>教科研与队伍建设 research, programmes and careers</h2>" +
+            _table(["指标 indicator", "值 value", "单位 unit", "n"], rows, cls="practice"))
+
+
 SMART_COLUMNS = [
     ("month", "月份 month"), ("schools", "学校 schools"), ("smart_classrooms", "智慧教室 smart classrooms"),
     ("smart_lessons", "智慧课堂课次 lessons"), ("subject_attainment_pct", "学科达标率 % subjects on target"),
@@ -209,6 +220,8 @@ def render(d: TermData, unit: M.Unit, cache: dict) -> str:
             parts.append(comparison_section(d, ev, unit, cache))
         parts.append(change_section(d, ev, unit))
     parts.append(training_section(d, unit))
+    if unit.kind == "district":
+        parts.append(practice_section(d))
     parts.append(smart_section(d, unit))
     if unit.kind == "district":
         parts.append(school_links(d))

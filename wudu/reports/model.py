@@ -248,6 +248,52 @@ def training_indicators(d: TermData, unit: Unit) -> list[Indicator]:
     return out
 
 
+def _int(v) -> int | None:
+    return None if v is None or pd.isna(v) else int(v)
+
+
+def practice_indicators(d: TermData) -> list[Indicator]:
+    """District only: research topics by stage, 项目包, 信息技术2.0, 骨干/资格/试用期, course library (issue 17)."""
+    p = d.practice or {}
+    out = []
+    stages = p.get("stages")
+    if stages is not None:
+        for r in stages.to_dict("records"):
+            out.append(Indicator(f"课题（{r['topic_stage']}） research topics at this stage", _int(r["topics"]), "项 topics",
+                                 _int(r["overdue_topics"]) or 0, "逾期 overdue"))
+    g = p.get("groups") or {}
+    if _int(g.get("groups")):
+        out.append(Indicator("1+N 课题群 topic groups", _int(g["groups"]), "个 groups", _int(g["sub_topics"]) or 0,
+                             "子课题 sub-topics"))
+    pk = p.get("packages") or {}
+    if pk:
+        out.append(Indicator("项目包研训人数 package trainees", _int(pk["trainees"]), "人 persons", _int(pk["packages"]),
+                             "项目包 packages"))
+        out.append(Indicator("项目包乡村教师占比 rural trainees", pk["rural_share_pct"], "%", _int(pk["rural_trainees"]),
+                             "乡村教师 rural trainees"))
+    it = p.get("it20") or {}
+    if _int(it.get("schools")):
+        out.append(Indicator("信息技术2.0整校推进学校 IT 2.0 schools", _int(it["schools"]), "所 schools",
+                             _int(it["enrolled"]), "参训教师 teachers enrolled"))
+        out.append(Indicator("信息技术2.0合格率 IT 2.0 completion", _pct(it["qualified"], it["enrolled"]), "%",
+                             _int(it["enrolled"]), "参训教师 teachers enrolled"))
+    c = p.get("careers") or {}
+    if c:
+        out.append(Indicator("骨干年度考核 backbone annual reviews", _int(c["backbone_annual_reviews"]), "人 persons",
+                             _int(c["backbone_annual_passed"]), "通过 passed"))
+        out.append(Indicator("新认定骨干 new backbone teachers", _int(c["new_backbone_teachers"]), "人 persons",
+                             _int(c["backbone_teachers"]), "骨干教师 backbone teachers"))
+        out.append(Indicator("教师资格注册 certificate registrations", _int(c["certificate_registrations"]), "人 persons",
+                             _int(c["teachers"]), "教师 teachers"))
+        out.append(Indicator("试用期培训进度达标 probation on track", c["probation_on_track_pct"], "%",
+                             _int(c["teachers_on_probation"]), "试用期教师 on probation"))
+    lib = p.get("library") or {}
+    if _int(lib.get("listed")):
+        out.append(Indicator("课程资源库入库课程 library courses", _int(lib["listed"]), "门 courses",
+                             _int(lib["uses"]) or 0, "使用次数 uses"))
+    return out
+
+
 def smart_months(d: TermData, unit: Unit) -> pd.DataFrame:
     """Per month of the term: 学科达标率, 课时达标率, devices per 100, resources (school or district sum)."""
     s = d.smart

@@ -13,7 +13,7 @@ universe as (
 ),
 credits as (
     select r.teacher_key, c.cycle_id, sum(r.recognised_hours) as recognised_hours, sum(r.recognised_credits) as recognised_credits
-    from {{ ref('int_credit_recognition') }} r
+    from {{ ref('int_recognised_hours') }} r  -- audits and the 历年学时 archive
     join cycles c on c.district_id = r.district_id and r.audit_date between c.start_date and c.end_date
     group by all
 ),
