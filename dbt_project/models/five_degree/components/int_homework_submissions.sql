@@ -47,7 +47,7 @@ grading as (
         submission_id,
         min(occurred_at) as first_graded_at,
         min(case when has_response then occurred_at end) as feedback_at,
-        arg_min(actor_teacher_key, occurred_at) as grader_teacher_key
+        min_by(actor_teacher_key, occurred_at) as grader_teacher_key
     from matches
     where occurred_at >= submitted_at
     group by submission_id
