@@ -73,10 +73,10 @@ select
     s.duration_seconds,
     g.first_graded_at,
     g.feedback_at,
-    coalesce(g.feedback_at <= s.submitted_at + to_minutes(w.window_minutes), false) as is_feedback_in_window,
+    coalesce(g.feedback_at <= ({{ wudu_add_minutes('s.submitted_at', 'w.window_minutes') }}), false) as is_feedback_in_window,
     (
         g.feedback_at is null
-        and s.submitted_at + to_minutes(w.window_minutes) > h.last_event_at
+        and ({{ wudu_add_minutes('s.submitted_at', 'w.window_minutes') }}) > h.last_event_at
     ) as is_pending
 from subs s
 cross join window_hours w
