@@ -112,7 +112,8 @@ class WarehouseResource(dg.ConfigurableResource):
         with self.connect() as con:
             if self.is_spark:
                 from transforms.publish.spark_tables import import_spark_tables
-                import_spark_tables(con, Path(self.spark["WUDU_SPARK_WAREHOUSE"]))
+                from transforms.publish.labels import MANIFEST
+                import_spark_tables(con, Path(self.spark["WUDU_SPARK_WAREHOUSE"]), manifest=MANIFEST)
             con.execute("CHECKPOINT")
         return publish_duckdb(self.paths.build_db, self.paths.published_db)
 

@@ -33,6 +33,14 @@ def compared_marts() -> list[str]:
                   and n["fqn"][1] in COMPARED_FOLDERS and n["config"].get("schema") == "marts")
 
 
+def _text(v) -> str | None:
+    if v is None or (not isinstance(v, (list, dict)) and pd.isna(v)):
+        return None
+    if isinstance(v, pd.Timestamp) and v.tzinfo is not None:
+        v = v.tz_convert("UTC").tz_localize(None)
+    return v.isoformat(sep=" ") if hasattr(v, "isoformat") else str(v)
+
+
 def normalised(db: Path, table: str) -> pd.DataFrame:
     """The table as text-free-of-engine-noise: numbers rounded to 2 decimals, temporal values as ISO
     text, columns by name, rows sorted; so two engines' results compare value by value."""
@@ -46,8 +54,7 @@ def normalised(db: Path, table: str) -> pd.DataFrame:
         elif pd.api.types.is_numeric_dtype(s):
             df[c] = s.astype("float64").round(2).map(lambda v: None if pd.isna(v) else f"{v + 0.0:.2f}")
         else:
-            df[c] = s.map(lambda v: None if v is None or (not isinstance(v, (list, dict)) and pd.isna(v)) else
-                          (v.isoformat(sep=" ") if hasattr(v, "isoformat") else str(v)))
+            df[c] = s.map(_text)
     return df.astype("string").fillna("<null>").sort_values(list(df.columns)).reset_index(drop=True)
 
 

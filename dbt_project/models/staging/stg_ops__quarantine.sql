@@ -4,7 +4,7 @@ select
     cast(table_name as string)         as table_name,
     cast(partition_day as date)         as partition_day,
     cast(source_file as string)        as source_file,
-    cast("row_number" as bigint)        as source_row_number,
+    cast({{ adapter.quote('row_number') }} as bigint) as source_row_number,
     cast(rule as string)               as rule,
     cast(column_name as string)        as column_name,
     cast(failed_rules as string)       as failed_rules,

@@ -18,6 +18,6 @@ select
     cast(is_layered as boolean)         as is_layered,
     cast(is_written as boolean)         as is_written,
     cast(due_at as timestamp)           as due_at,
-    cast("timestamp" as timestamp)      as occurred_at,
+    cast({{ adapter.quote('timestamp') }} as timestamp) as occurred_at,
     {{ loader_metadata() }}
 from {{ source('platform', 'xapi_statements') }}
