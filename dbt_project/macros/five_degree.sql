@@ -74,10 +74,11 @@
     ) end
 {%- endmacro %}
 
-{#- Mid-rank percentile of a score within district x term x 学段 (0-100; NULL score -> NULL). -#}
+{#- Mid-rank percentile of a score within district x term x 学段 (0-100; NULL score -> NULL). NULLs are
+    ordered last explicitly: DuckDB does so by default, Spark puts them first. -#}
 {% macro five_degree_percentile(score, partition) -%}
     case when {{ score }} is not null then round(100.0 * (
-        (rank() over (partition by {{ partition }} order by {{ score }}) - 1)
+        (rank() over (partition by {{ partition }} order by {{ score }} nulls last) - 1)
         + 0.5 * count(*) over (partition by {{ partition }}, {{ score }})
     ) / count({{ score }}) over (partition by {{ partition }}), 2) end
 {%- endmacro %}
