@@ -13,7 +13,7 @@ START ?= 2026-09-07
 DAYS ?= 5
 SCALE ?= district
 
-.PHONY: setup run test test-fast ui demo-data dbt-parse docs clean fonts browser
+.PHONY: setup run test test-fast ui demo-data dbt-parse docs clean fonts browser java
 
 $(BIN)/wudu: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ browser:
 	@command -v chromium >/dev/null || \
 		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)
 
+# the Spark tier (WUDU_ENGINE=spark, tests marked `spark`) runs the pyspark wheel's Spark on Java 17
+java:
+	@command -v java >/dev/null || \
+		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jre-headless)
+
 # dagster-dbt's prepare_if_dev() only runs under `dagster dev`: parse here so the manifest exists.
 dbt-parse: $(BIN)/wudu
 	cd dbt_project && ../$(BIN)/dbt deps --quiet >/dev/null 2>&1 || true
@@ -46,7 +51,7 @@ run: demo-data
 	$(BIN)/wudu run --start $(START) --days $(DAYS)
 
 # Everything; the fast tier (tests/unit) is ordered first by tests/conftest.py.
-test: setup browser
+test: setup browser java
 	$(BIN)/python -m pytest -q -ra
 
 # Seconds, not minutes: rules, generators and layering without a warehouse run.

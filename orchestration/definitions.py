@@ -13,7 +13,7 @@ from orchestration.freshness import freshness_checks, freshness_job, freshness_s
 from orchestration.jobs import daily_job, landing_sensor, nightly_schedule
 from orchestration.resources import PostgresTargetResource, WarehouseResource
 from orchestration.run_guard import dead_run_monitor
-from transforms.settings import pii_key
+from transforms.settings import engine, pii_key
 
 
 def build_assets() -> list[dg.AssetsDefinition]:
@@ -29,7 +29,7 @@ def build_assets() -> list[dg.AssetsDefinition]:
 
 
 def build_resources(data_dir: str | dg.EnvVar = dg.EnvVar("WUDU_DATA_DIR")) -> dict:
-    return {"warehouse": WarehouseResource(data_dir=data_dir), "dbt": dbt_resource(),
+    return {"warehouse": WarehouseResource(data_dir=data_dir, engine=engine()), "dbt": dbt_resource(),
             "postgres": PostgresTargetResource()}
 
 

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+from pydantic import PrivateAttr
 
 from orchestration import run_guard
 from transforms import data_dir_lock
 from transforms.publish.duckdb_file import PublishReport, publish_duckdb
-from transforms.settings import Paths
+from transforms.settings import DEFAULT_ENGINE, Paths, engine, spark_settings
 
 LOCK_RETRIES = 8
 WAREHOUSE_POOL = "wudu_warehouse"  # DuckDB has one writer: every writing step shares this pool
@@ -31,9 +32,13 @@ def is_lock_error(exc: BaseException) -> bool:
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The DuckDB build warehouse (written by Dagster and dbt) and its published read-only copy."""
+    """The DuckDB build warehouse (written by Dagster and dbt) and its published read-only copy.
+    `engine` (WUDU_ENGINE, default duckdb) says who models the landed days: DuckDB in the build file,
+    or Spark over the Parquet lake (landing and publishing stay here; docs/decisions.md#spark)."""
 
     data_dir: str
+    engine: str = DEFAULT_ENGINE
+    _env_before: dict = PrivateAttr(default_factory=dict)
 
     @property
     def paths(self) -> Paths:
@@ -42,6 +47,10 @@ class WarehouseResource(dg.ConfigurableResource):
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         # dbt's profile reads the build file from this variable
         os.environ["WUDU_BUILD_DB"] = str(self.paths.build_db)
+        if self.is_spark:  # dbt's spark target reads where the cluster, lake and metastore are
+            settings = self.spark
+            self._env_before = {k: os.environ.get(k) for k in settings}
+            os.environ.update(settings)
         # one writer per data directory whatever the Dagster home; held until the run ends
         data_dir_lock.acquire(self.paths.data_dir, what=f"dagster run {context.run_id}",
                               on_wait=lambda h: context.log.warning(
@@ -49,6 +58,12 @@ class WarehouseResource(dg.ConfigurableResource):
                               if context.log else None)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        # the Spark settings were this run's: the next run (another data dir) derives its own
+        for k, v in self._env_before.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
         data_dir_lock.release(self.paths.data_dir)
 
     @contextmanager
@@ -78,10 +93,26 @@ class WarehouseResource(dg.ConfigurableResource):
             run_guard.untrack_connection(con)
             con.close()
 
+    @property
+    def is_spark(self) -> bool:
+        return engine(self.engine) == "spark"
+
+    @property
+    def spark(self) -> dict[str, str]:
+        return spark_settings(self.paths.data_dir)
+
+    @property
+    def lake(self) -> Path:
+        return Path(self.spark["WUDU_LAKE_DIR"])
+
     def publish(self) -> PublishReport:
         """Publish the analyst-facing warehouse (marts and seeds, labelled) from the build file,
-        atomically: readers holding the old file keep a consistent view; new readers see the new one."""
+        atomically: readers holding the old file keep a consistent view; new readers see the new one.
+        On Spark the marts and seeds are first copied from Spark's warehouse into the build file."""
         with self.connect() as con:
+            if self.is_spark:
+                from transforms.publish.spark_tables import import_spark_tables
+                import_spark_tables(con, Path(self.spark["WUDU_SPARK_WAREHOUSE"]))
             con.execute("CHECKPOINT")
         return publish_duckdb(self.paths.build_db, self.paths.published_db)
 

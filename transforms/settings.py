@@ -36,6 +36,46 @@ class Paths:
     def gx_docs(self) -> Path:
         return self.data_dir / "gx_docs"
 
+    # The Spark engine (WUDU_ENGINE=spark): the landed days as partitioned Parquet, and Spark's own
+    # warehouse and local metastore (a centre's cluster overrides them, see spark_settings()).
+    @property
+    def lake(self) -> Path:
+        return self.warehouse_dir / "lake"
+
+    @property
+    def spark_dir(self) -> Path:
+        return self.warehouse_dir / "spark"
+
+
+ENGINES = ("duckdb", "spark")
+DEFAULT_ENGINE = "duckdb"
+
+
+def engine(value: str | None = None) -> str:
+    """Which engine models the landed data: DuckDB (the default, one machine) or Spark (a cluster).
+    Landing, contracts and rules are the same for both; see docs/decisions.md#spark."""
+    name = (value or os.environ.get("WUDU_ENGINE") or DEFAULT_ENGINE).strip().lower()
+    if name not in ENGINES:
+        raise ValueError(f"未知引擎 · unknown engine WUDU_ENGINE={name!r}: use one of {', '.join(ENGINES)}")
+    return name
+
+
+def spark_settings(root: str | Path | None = None) -> dict[str, str]:
+    """Where the Spark engine runs and keeps its tables, as environment variables dbt's `spark` target
+    reads (dbt_project/profiles.yml). Defaults: an in-process local Spark, the warehouse and a Derby
+    metastore under the data directory; a centre sets WUDU_SPARK_MASTER (spark://host:7077),
+    WUDU_SPARK_WAREHOUSE (a path every node sees, e.g. hdfs://…) and WUDU_SPARK_METASTORE_URL (its
+    metastore's JDBC URL) instead."""
+    p = paths(root)
+    return {
+        "WUDU_SPARK_MASTER": os.environ.get("WUDU_SPARK_MASTER", "local[2]"),
+        "WUDU_LAKE_DIR": os.environ.get("WUDU_LAKE_DIR", str(p.lake)),
+        "WUDU_SPARK_WAREHOUSE": os.environ.get("WUDU_SPARK_WAREHOUSE", str(p.spark_dir / "warehouse")),
+        "WUDU_SPARK_METASTORE_URL": os.environ.get(
+            "WUDU_SPARK_METASTORE_URL", f"jdbc:derby:;databaseName={p.spark_dir / 'metastore_db'};create=true"),
+        "WUDU_SPARK_LOCAL_DIR": os.environ.get("WUDU_SPARK_LOCAL_DIR", str(p.spark_dir / "tmp")),
+    }
+
 
 def data_dir() -> Path:
     return Path(os.environ.get("WUDU_DATA_DIR", "./data")).resolve()

@@ -225,6 +225,8 @@ def _checked(args: argparse.Namespace) -> Path:
 def cmd_run(args: argparse.Namespace) -> int:
     first, last = run_window(args.start, args.days, args.end)
     root = _prepare_env(str(_checked(args)))
+    if args.engine:  # read when the code location loads (orchestration.definitions.build_resources)
+        os.environ["WUDU_ENGINE"] = args.engine
     return _run_window(root, first, last, args.per_day, args.clear_missing, verbose=args.verbose)
 
 
@@ -274,6 +276,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="every Dagster event and dbt line on the terminal (default: warnings and the summary)")
     r.add_argument("--clear-missing", action="store_true",
                    help="a source with no file for a day already loaded clears that day (default: keep it, WARN)")
+    r.add_argument("--engine", choices=["duckdb", "spark"],
+                   help="who models the landed days (default: WUDU_ENGINE, else duckdb); spark uses WUDU_SPARK_MASTER "
+                        "etc., see docs/decisions.md#spark")
     r.set_defaults(fn=cmd_run)
 
     pb = sub.add_parser("publish", help="re-publish the analysts' warehouse, or copy it to PostgreSQL for BI tools")

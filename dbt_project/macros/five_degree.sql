@@ -38,7 +38,7 @@
     case
         when {{ not_applicable }} is not null then '不适用：' || {{ not_applicable }}
         when {{ evidence }} < {{ min_evidence }}
-            then '证据不足：' || cast({{ evidence }} as varchar) || ' 项，少于 ' || cast({{ min_evidence }} as varchar) || ' 项'
+            then '证据不足：' || cast({{ evidence }} as string) || ' 项，少于 ' || cast({{ min_evidence }} as string) || ' 项'
         when {{ ds }}.std_{{ d }} is null then '无常模：区县内有此证据的人数不足'
     end as {{ d }}_null_reason{% if not loop.last %},{% endif %}
     {%- endfor %}
@@ -68,7 +68,7 @@
     min_dimensions_at_medium <= the scored dimensions at 中 or 高; NULL without an overall score. -#}
 {% macro five_degree_overall_confidence(dims, s='s') -%}
     case when {{ s }}.overall_score is not null then (
-        select arg_min(l.confidence, l.rank) from {{ ref('confidence_levels') }} l
+        select min_by(l.confidence, l.rank) from {{ ref('confidence_levels') }} l
         where l.min_dimensions_at_medium <= (
             {% for d in dims %}(case when {{ s }}.{{ d }}_confidence in ('高', '中') then 1 else 0 end){% if not loop.last %} + {% endif %}{% endfor %})
     ) end
@@ -109,7 +109,7 @@
 {%- endmacro %}
 
 {% macro five_degree_band(score) -%}
-    (select arg_max(b.band, b.min_score) from {{ ref('five_degree_bands') }} b where b.min_score <= {{ score }})
+    (select max_by(b.band, b.min_score) from {{ ref('five_degree_bands') }} b where b.min_score <= {{ score }})
 {%- endmacro %}
 
 {% macro five_degree_scored_count(dims, s='s') -%}
@@ -127,8 +127,8 @@
         f.district_id,
         f.term_key,
         f.term_id,
-        coalesce(cast(f.{{ level[1] }} as varchar), '未知') as rollup_value,
-        coalesce(cast(min(f.{{ level[2] }}) as varchar), cast(f.{{ level[1] }} as varchar), '未知') as rollup_label,
+        coalesce(cast(f.{{ level[1] }} as string), '未知') as rollup_value,
+        coalesce(cast(min(f.{{ level[2] }}) as string), cast(f.{{ level[1] }} as string), '未知') as rollup_label,
         count(distinct f.{{ person_key }}) as n_persons,
         count(f.overall_score) as n_scored,
         {{ exact_avg('f.overall_score') }} as avg_overall_score

@@ -17,7 +17,7 @@
             {{ c }},
             {%- endfor %}
             md5(concat_ws('|'
-                {%- for c in tracked %}, coalesce(cast({{ c }} as varchar), '<null>'){% endfor -%}
+                {%- for c in tracked %}, coalesce(cast({{ c }} as string), '<null>'){% endfor -%}
             )) as attr_hash
         from {{ relation }}
         {% if where %}where {{ where }}{% endif %}

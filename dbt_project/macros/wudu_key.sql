@@ -8,7 +8,7 @@
 {% macro key_hash(parts) -%}
     md5(concat_ws('|'
         {%- for col in parts %},
-        coalesce(cast({{ col }} as varchar), '<null>')
+        coalesce(cast({{ col }} as string), '<null>')
         {%- endfor %}
     ))
 {%- endmacro %}

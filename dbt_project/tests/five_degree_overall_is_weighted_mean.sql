@@ -20,6 +20,6 @@ where not (
     or abs(f.overall_score - expected.score) <= 0.01
 )
 or coalesce(f.band, '-') <> coalesce(
-    (select arg_max(b.band, b.min_score) from {{ ref('five_degree_bands') }} b where b.min_score <= f.overall_score), '-')
+    (select max_by(b.band, b.min_score) from {{ ref('five_degree_bands') }} b where b.min_score <= f.overall_score), '-')
 {% if not loop.last %}union all{% endif %}
 {%- endfor %}

@@ -21,6 +21,7 @@ from orchestration.resources import WAREHOUSE_POOL, TransientWarehouseError, War
 from orchestration.run_guard import CLEAR_MISSING_TAG, raise_if_stopped
 from transforms.blocking import MISSING_IS_ERROR
 from transforms.contracts import Source, load_contracts
+from transforms.lake import sink_source_day
 from transforms.loader import LoadReport, load_source_day
 from transforms.reconcile import previous_rows_read, reconcile
 
@@ -146,6 +147,9 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
                 for day in days:
                     report = load_source_day(con, paths.landing, source.name, day, clear_missing=clear_missing)
                     reports.append(report)
+                    if warehouse.is_spark:  # the same landed day, as Parquet partitions Spark reads
+                        sink = sink_source_day(con, warehouse.lake, source, day)
+                        context.log.info(f"{source.name} {day}: lake partitions written ({sum(sink.tables.values())} rows)")
                     tot = report.totals()
                     context.log.info(f"{source.name} {day}: {tot['files']} files, {tot['rows_read']} rows read, "
                                      f"{tot['rows_loaded']} loaded, {tot['rows_quarantined']} quarantined")

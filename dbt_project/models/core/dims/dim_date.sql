@@ -7,8 +7,8 @@ with bounds as (
     from {{ ref('stg_roster__academic_sessions') }}
 ),
 spine as (
-    select cast(d.generate_series as date) as date_day
-    from bounds, generate_series(bounds.first_day, bounds.last_day, interval 1 day) as d
+    select cast(d as date) as date_day
+    from (select {{ wudu_date_series('bounds.first_day', 'bounds.last_day', 'day') }} as d from bounds) series
 ),
 holidays as (
     select holiday_date, min(name_zh) as name_zh, min(day_type) as day_type
@@ -20,15 +20,15 @@ select
     extract(year from s.date_day) as year,
     extract(month from s.date_day) as month,
     cast(date_trunc('month', s.date_day) as date) as month_start,
-    extract(isoyear from s.date_day) as iso_year,
+    {{ wudu_iso_year('s.date_day') }} as iso_year,
     extract(week from s.date_day) as iso_week,
-    isodow(s.date_day) as iso_day_of_week,
-    isodow(s.date_day) >= 6 as is_weekend,
+    {{ wudu_iso_day_of_week('s.date_day') }} as iso_day_of_week,
+    {{ wudu_iso_day_of_week('s.date_day') }} >= 6 as is_weekend,
     coalesce(h.day_type = 'holiday', false) as is_holiday,
     coalesce(h.day_type = 'makeup_workday', false) as is_makeup_workday,
     h.name_zh as holiday_name_zh,
     (
-        (isodow(s.date_day) <= 5 and coalesce(h.day_type, '') <> 'holiday')
+        ({{ wudu_iso_day_of_week('s.date_day') }} <= 5 and coalesce(h.day_type, '') <> 'holiday')
         or coalesce(h.day_type = 'makeup_workday', false)
     ) as is_school_day
 from spine s

@@ -22,7 +22,7 @@ select
     {{ key('school_year_key', 'a') }} as school_year_key,
     a.district_id,
     a.school_year,
-    coalesce(y.title, cast(a.school_year - 1 as varchar) || '-' || cast(a.school_year as varchar) || '学年') as school_year_title,
+    coalesce(y.title, cast(a.school_year - 1 as string) || '-' || cast(a.school_year as string) || '学年') as school_year_title,
     coalesce(y.start_date, ty.start_date) as start_date,
     coalesce(y.end_date, ty.end_date) as end_date
 from all_years a

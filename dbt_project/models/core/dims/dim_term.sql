@@ -21,13 +21,13 @@ select
     t.session_type as term_type,
     t.start_date,
     t.end_date,
-    t.start_date + cast(floor(date_diff('day', t.start_date, t.end_date) / 2) as integer) as midpoint_date,
-    date_diff('day', t.start_date, t.end_date) + 1 as calendar_days,
+    t.start_date + cast(floor({{ dbt.datediff('t.start_date', 't.end_date', 'day') }} / 2) as integer) as midpoint_date,
+    {{ dbt.datediff('t.start_date', 't.end_date', 'day') }} + 1 as calendar_days,
     (select count(*) from {{ ref('dim_date') }} dd
      where dd.date_day between t.start_date and t.end_date and dd.is_school_day) as school_days,
     t.school_year,
     {{ key('school_year_key', 't', district_id='d.district_id') }} as school_year_key,
-    coalesce(y.title, cast(t.school_year - 1 as varchar) || '-' || cast(t.school_year as varchar) || '学年') as school_year_title
+    coalesce(y.title, cast(t.school_year - 1 as string) || '-' || cast(t.school_year as string) || '学年') as school_year_title
 from terms t
 cross join districts d
 left join years y on y.academic_session_id = t.parent_academic_session_id

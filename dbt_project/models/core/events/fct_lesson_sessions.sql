@@ -34,7 +34,7 @@ select
     subject,
     start_time,
     end_time,
-    greatest(0, date_diff('second', start_time, end_time)) / 60.0 as duration_minutes,
+    greatest(0, {{ dbt.datediff('start_time', 'end_time', 'second') }}) / 60.0 as duration_minutes,
     students_present,
     responding_students,
     case
@@ -43,15 +43,9 @@ select
     end as response_share,
     interactions,
     group_activity_minutes,
-    len(list_distinct(list_filter(
-        list_transform(string_split(replace(coalesce(digital_tools, ''), '；', ';'), ';'), lambda x: trim(x)),
-        lambda x: x <> ''
-    ))) as digital_tools_count,
+    {{ wudu_count_distinct_items('digital_tools', ';') }} as digital_tools_count,
     teacher_talk_share,
     activity_forms,
     -- 活动创新性 evidence: distinct activity forms of the lesson (an empty cell = none)
-    len(list_distinct(list_filter(
-        list_transform(string_split(replace(coalesce(activity_forms, ''), '；', ';'), ';'), lambda x: trim(x)),
-        lambda x: x <> ''
-    ))) as activity_forms_count
+    {{ wudu_count_distinct_items('activity_forms', ';') }} as activity_forms_count
 from joined

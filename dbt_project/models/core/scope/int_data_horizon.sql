@@ -1,7 +1,7 @@
 -- Per district: first and last landing day with any event data (platform or training), and the
 -- last statement time. Terms, months and cycles are evaluated up to last_day ("as of").
 with days as (
-    select district_id, day, null::timestamp as occurred_at from {{ ref('fct_lesson_sessions') }}
+    select district_id, day, cast(null as timestamp) as occurred_at from {{ ref('fct_lesson_sessions') }}
     union all
     select district_id, day, occurred_at from {{ ref('fct_xapi_statements') }}
     union all

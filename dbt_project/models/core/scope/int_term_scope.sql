@@ -21,7 +21,7 @@ with terms as (
 )
 select
     t.*,
-    t.scope_start + cast(floor(date_diff('day', t.scope_start, t.scope_end) / 2) as integer) as scope_midpoint_date,
+    t.scope_start + cast(floor({{ dbt.datediff('t.scope_start', 't.scope_end', 'day') }} / 2) as integer) as scope_midpoint_date,
     count(d.date_day) as school_days_in_scope,
     count(d.date_day) / 5.0 as school_weeks_in_scope
 from terms t

@@ -7,34 +7,36 @@
 -- Components of a dimension that does not apply to the person's 学段 are left out.
 -- Which columns are components, their dimension and direction: seeds/five_degree_components.csv.
 -- Grain: one row per evaluation, person, term and component with a value.
+{%- set teacher_components = wudu_columns_matching(ref('int_teacher_five_degree_components'), '(pp|ca|ai|de|at)_') %}
+{%- set student_components = wudu_columns_matching(ref('int_student_five_degree_components'), '(pa|en|ac|gr|wl)_') %}
 with teacher_values as (
-    unpivot (
+    {% call wudu_unpivot_body(teacher_components, 'component', 'raw_value') -%}
         select
             p.teacher_id as person_id,
             c.term_key,
             p.district_id,
-            p.stage,
-            columns('^(pp|ca|ai|de|at)_') :: double
+            p.stage
+            {%- for col in teacher_components %},
+            cast(c.{{ col }} as double) as {{ col }}
+            {%- endfor %}
         from {{ ref('int_teacher_five_degree_components') }} c
         join {{ ref('int_teacher_term_profile') }} p on p.teacher_key = c.teacher_key and p.term_key = c.term_key
-    )
-    on columns('^(pp|ca|ai|de|at)_')
-    into name component value raw_value
+    {%- endcall %}
 ),
 student_values as (
-    unpivot (
+    {% call wudu_unpivot_body(student_components, 'component', 'raw_value') -%}
         select
             c.student_id as person_id,
             c.term_key,
             p.district_id,
-            sch.stage,
-            columns('^(pa|en|ac|gr|wl)_') :: double
+            sch.stage
+            {%- for col in student_components %},
+            cast(c.{{ col }} as double) as {{ col }}
+            {%- endfor %}
         from {{ ref('int_student_five_degree_components') }} c
         join {{ ref('int_student_term_profile') }} p on p.student_id = c.student_id and p.term_key = c.term_key
         left join {{ ref('dim_school') }} sch on sch.school_id = p.school_id
-    )
-    on columns('^(pa|en|ac|gr|wl)_')
-    into name component value raw_value
+    {%- endcall %}
 ),
 vals as (
     select 'teacher' as evaluation, * from teacher_values
@@ -45,7 +47,7 @@ components as (
     select v.*, c.dimension, c.direction
     from vals v
     join {{ ref('five_degree_components') }} c on c.evaluation = v.evaluation and c.component = v.component
-    where v.raw_value is not null and isfinite(v.raw_value)
+    where v.raw_value is not null and {{ wudu_is_finite('v.raw_value') }}
       -- a dimension that does not apply to the person's 学段 neither scores nor enters a norm
       and not exists (
           select 1 from {{ ref('five_degree_applicability') }} a
@@ -56,13 +58,13 @@ stage_norms as (
     select evaluation, district_id, term_key, stage, component,
            count(*) as n, avg(raw_value) as mean_value, stddev_pop(raw_value) as sd_value
     from components
-    group by all
+    group by 1, 2, 3, 4, 5
 ),
 district_norms as (
     select evaluation, district_id, term_key, component,
            count(*) as n, avg(raw_value) as mean_value, stddev_pop(raw_value) as sd_value
     from components
-    group by all
+    group by 1, 2, 3, 4
 ),
 normed as (
     select

@@ -47,7 +47,7 @@ grading as (
         submission_id,
         min(occurred_at) as first_graded_at,
         min(case when has_response then occurred_at end) as feedback_at,
-        arg_min(actor_teacher_key, occurred_at) as grader_teacher_key
+        min_by(actor_teacher_key, occurred_at) as grader_teacher_key
     from matches
     where occurred_at >= submitted_at
     group by submission_id
@@ -73,10 +73,10 @@ select
     s.duration_seconds,
     g.first_graded_at,
     g.feedback_at,
-    coalesce(g.feedback_at <= s.submitted_at + to_minutes(w.window_minutes), false) as is_feedback_in_window,
+    coalesce(g.feedback_at <= ({{ wudu_add_minutes('s.submitted_at', 'w.window_minutes') }}), false) as is_feedback_in_window,
     (
         g.feedback_at is null
-        and s.submitted_at + to_minutes(w.window_minutes) > h.last_event_at
+        and ({{ wudu_add_minutes('s.submitted_at', 'w.window_minutes') }}) > h.last_event_at
     ) as is_pending
 from subs s
 cross join window_hours w

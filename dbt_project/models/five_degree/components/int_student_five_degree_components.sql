@@ -113,8 +113,8 @@ scored as (
         coalesce(s1.standard_scaled, s2.standard_scaled, s3.standard_scaled, s4.standard_scaled) as standard_scaled
     from statements x
     join {{ ref('int_student_term_profile') }} pr on pr.student_id = x.actor_id and pr.term_key = x.term_key
-    left join standards s1 on s1.grade = cast(pr.grade as varchar) and s1.subject = x.subject
-    left join standards s2 on s2.grade = cast(pr.grade as varchar) and s2.subject = '*'
+    left join standards s1 on s1.grade = cast(pr.grade as string) and s1.subject = x.subject
+    left join standards s2 on s2.grade = cast(pr.grade as string) and s2.subject = '*'
     left join standards s3 on s3.grade = '*' and s3.subject = x.subject
     left join standards s4 on s4.grade = '*' and s4.subject = '*'
     where x.verb = 'scored' and x.score_scaled is not null and x.actor_role = 'student'

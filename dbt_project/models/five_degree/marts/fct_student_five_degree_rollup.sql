@@ -10,8 +10,8 @@ with f as (
         sch.school_name,
         cls.class_title,
         d.district_name,
-        s.school_id || '|' || coalesce(cast(s.grade as varchar), '未知') as school_grade,
-        coalesce(sch.school_name, s.school_id) || '·' || coalesce(cast(s.grade as varchar), '未知') || '年级'
+        s.school_id || '|' || coalesce(cast(s.grade as string), '未知') as school_grade,
+        coalesce(sch.school_name, s.school_id) || '·' || coalesce(cast(s.grade as string), '未知') || '年级'
             as school_grade_label
     from {{ ref('fct_student_five_degree_term') }} s
     left join {{ ref('dim_school') }} sch on sch.school_key = s.school_key

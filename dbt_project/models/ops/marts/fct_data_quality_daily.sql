@@ -34,7 +34,7 @@ quarantine as (
         count(distinct case when scope = 'row' then (source_file, source_row_number) end) as quarantined_rows,
         count(case when scope = 'row' then 1 end) as rule_failures,
         count(case when scope = 'field' then 1 end) as fields_flagged,
-        string_agg(distinct rule, ',' order by rule) as failed_rules
+        {{ wudu_sorted_distinct_agg('rule', ',') }} as failed_rules
     from {{ ref('stg_ops__quarantine') }}
     group by all
 ),
@@ -52,7 +52,7 @@ keys as (
     union select source, table_name, partition_day from raw_rows
 )
 select
-    md5(concat_ws('|', k.source, k.table_name, cast(k.partition_day as varchar))) as data_quality_key,
+    md5(concat_ws('|', k.source, k.table_name, cast(k.partition_day as string))) as data_quality_key,
     k.source,
     k.table_name,
     k.partition_day,

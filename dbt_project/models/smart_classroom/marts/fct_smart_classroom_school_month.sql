@@ -4,9 +4,12 @@
 -- target hours), targets from seeds/smart_classroom_targets.csv prorated to the school days of the
 -- month inside the data window; devices per 100 teachers / students; resources up/downloaded.
 with months as (
-    select h.district_id, cast(m.generate_series as date) as month_start, h.first_day, h.last_day
-    from {{ ref('int_data_horizon') }} h,
-        generate_series(cast(date_trunc('month', h.first_day) as date), cast(date_trunc('month', h.last_day) as date), interval 1 month) as m
+    select district_id, cast(m as date) as month_start, first_day, last_day
+    from (
+        select h.district_id, h.first_day, h.last_day,
+            {{ wudu_date_series("cast(date_trunc('month', h.first_day) as date)", "cast(date_trunc('month', h.last_day) as date)", 'month') }} as m
+        from {{ ref('int_data_horizon') }} h
+    ) series
 ),
 month_days as (
     select
@@ -56,10 +59,13 @@ teachers_month as (
     group by all
 ),
 offered as (
-    select distinct c.school_key, trim(s.subject) as subject
-    from {{ ref('dim_class') }} c,
-        unnest(string_split(coalesce(c.subjects, ''), ',')) as s(subject)
-    where c.is_current and trim(s.subject) <> ''
+    select distinct school_key, trim(subject) as subject
+    from (
+        select c.school_key, {{ wudu_split_rows("coalesce(c.subjects, '')", ',') }} as subject
+        from {{ ref('dim_class') }} c
+        where c.is_current
+    ) s
+    where trim(subject) <> ''
 ),
 subjects_all as (
     select school_key, subject from offered

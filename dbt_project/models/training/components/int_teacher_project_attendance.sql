@@ -13,7 +13,7 @@ agg as (
         count(distinct day) as signin_days,
         sum(hours) as signin_hours,
         min(day) as first_day,
-        arg_min(teacher_version_key, day) as first_teacher_version_key
+        min_by(teacher_version_key, day) as first_teacher_version_key
     from s
     group by teacher_key, teacher_id, district_id, project_id
 )

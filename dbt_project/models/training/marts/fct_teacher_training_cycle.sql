@@ -34,7 +34,7 @@ measured as (
     select
         p.*,
         {{ zero_if_missing('cr', ['recognised_hours', 'recognised_credits']) }},
-        1.0 * (date_diff('day', p.start_date, p.as_of_day) + 1) / (date_diff('day', p.start_date, p.end_date) + 1) as elapsed_share
+        1.0 * ({{ dbt.datediff('p.start_date', 'p.as_of_day', 'day') }} + 1) / ({{ dbt.datediff('p.start_date', 'p.end_date', 'day') }} + 1) as elapsed_share
     from profile p
     left join credits cr on cr.teacher_key = p.teacher_key and cr.cycle_id = p.cycle_id
 )
