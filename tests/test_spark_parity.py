@@ -1,6 +1,6 @@
 """The Spark tier (marker `spark`): the tiny demo through Dagster — the same job and assets — once on
 DuckDB and once with WUDU_ENGINE=spark on a real 2-worker Spark standalone cluster started here from
-the pyspark wheel (tests/spark_cluster.py); then the 五度, training and smart-classroom marts of the two
+the pyspark wheel (tests/spark_cluster.py); then the 五度, training, smart-classroom, research and careers marts of the two
 engines must be equal (row counts, and every value after rounding numbers to 2 decimals).
 
 Also here: the Parquet lake replaces exactly one partition on a re-run, and the contract suites give
@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.spark, pytest.mark.slow,
               pytest.mark.skipif(java_home() is None, reason="Spark needs Java 17 (apt-get install openjdk-17-jre-headless)")]
 
 FIRST, LAST = "2026-09-07", "2026-09-08"
-COMPARED_FOLDERS = ("five_degree", "training", "smart_classroom")  # models/<folder>/marts
+COMPARED_FOLDERS = ("five_degree", "training", "smart_classroom", "research", "careers")  # models/<folder>/marts
 MANIFEST = Path(__file__).resolve().parents[1] / "dbt_project" / "target" / "manifest.json"
 
 
