@@ -135,7 +135,7 @@ def _stage_jsonl(con, path: Path, table: Table) -> int:
         try:  # DuckDB's parallel reader; the Python line batches below stay the reference
             con.execute("INSERT INTO _stage " + select.format(lines=jsonl_lines_sql(path, path.name)))
             return con.execute("SELECT count(*) FROM _stage").fetchone()[0]
-        except (FastPathUnavailable, duckdb.InvalidInputException) as exc:
+        except (FastPathUnavailable, duckdb.Error) as exc:
             log.info("%s: read line by line in Python (%s)", path.name, str(exc).splitlines()[0])
             con.execute("DELETE FROM _stage")
     n = 0
@@ -161,7 +161,7 @@ def _stage_file(con, path: Path, display: str, table: Table) -> int:
     if FAST_READERS and path.name.lower().endswith(".csv"):
         try:
             return stage_csv_duckdb(con, path, table, display, "_stage")
-        except (FastPathUnavailable, duckdb.InvalidInputException) as exc:
+        except (FastPathUnavailable, duckdb.Error) as exc:
             log.info("%s: read with the Python reader (%s)", display, str(exc).splitlines()[0])
             con.execute("DELETE FROM _stage")
     df = read_tabular(path, table, display)

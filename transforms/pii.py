@@ -6,7 +6,6 @@ test a guessed ID-card number against the hash. Values are normalised first (NFK
 upper-case for the ID-card check letter X)."""
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 import unicodedata
@@ -23,7 +22,19 @@ def normalise(value: str) -> str:
 def pseudonymise(value: str | None, key: bytes | None = None) -> str | None:
     if value is None or value == "":
         return None
-    return hmac.new(key or pii_key(), normalise(value).encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(key or pii_key(), normalise(value).encode(), "sha256").hex()
+
+
+def pseudonymise_array(arr: pa.Array | pa.ChunkedArray, key: bytes) -> pa.Array:
+    """`pseudonymise` over an Arrow column, each distinct value hashed once (names, schools and
+    classes repeat across a city's millions of rows), then spread back by position."""
+    import pyarrow.compute as pc
+
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    distinct = pc.unique(arr)
+    hashed = pa.array([pseudonymise(v, key) for v in distinct.to_pylist()], pa.string())
+    return pc.take(hashed, pc.index_in(arr, value_set=distinct))
 
 
 def mask(value: str | None, kind: str) -> str | None:
@@ -38,7 +49,7 @@ def register_udfs(con) -> None:
     key = pii_key()
 
     def _hash(arr: pa.Array) -> pa.Array:
-        return pa.array([pseudonymise(v, key) for v in arr.to_pylist()], pa.string())
+        return pseudonymise_array(arr, key)
 
     try:
         con.remove_function("wudu_pii")

@@ -378,31 +378,34 @@ def _stage_csv_body(con, table: Table, display: str, headers: list[str], stage: 
     if missing:
         cols = ", ".join(f"{c.name} ({c.header or c.name} / {c.label_zh})" for c in missing)
         raise ContractError(display, "missing_required_column", f"required column(s) missing: {cols}")
-    values = ", ".join(f"c{canonical[c.name]}" if c.name in canonical else "NULL" for c in table.columns)
+    values = ", ".join(f"b.c{canonical[c.name]}" if c.name in canonical else "NULL" for c in table.columns)
     names = ", ".join(f'"{c.name}"' for c in table.columns)
-    con.execute(f"INSERT INTO {stage} (_row_number, {names}, _extra, _parse_error, _sheet, _cell_rules) "
-                f"SELECT _row_number, {values}, NULL, NULL, NULL, NULL FROM _csv_body")
-    if extras:
-        _stage_extras(con, extras, stage)
+    con.execute("CREATE OR REPLACE TEMP TABLE _csv_extra (_row_number BIGINT, _extra VARCHAR)")
+    try:
+        if extras:
+            _extras(con, extras)
+        con.execute(f"INSERT INTO {stage} (_row_number, {names}, _extra, _parse_error, _sheet, _cell_rules) "
+                    f"SELECT b._row_number, {values}, e._extra, NULL, NULL, NULL FROM _csv_body b "
+                    f"LEFT JOIN _csv_extra e USING (_row_number)")
+    finally:
+        con.execute("DROP TABLE IF EXISTS _csv_extra")
     return con.execute("SELECT count(*) FROM _csv_body").fetchone()[0]
 
 
-def _stage_extras(con, extras: dict[str, int], stage: str) -> None:
+def _extras(con, extras: dict[str, int]) -> None:
     """`_extra` exactly as the Python reader writes it (json.dumps of the non-blank unknown cells,
-    each scrubbed by its header or content): computed in Python for the rows that have any."""
+    each scrubbed by its header or content), computed in Python for the rows that have any."""
     cols = ", ".join(f"c{j}" for j in extras.values())
     any_value = " OR ".join(f"c{j} IS NOT NULL" for j in extras.values())
-    cur = con.execute(f"SELECT _row_number, {cols} FROM _csv_body WHERE {any_value}")
+    rows = con.execute(f"SELECT _row_number, {cols} FROM _csv_body WHERE {any_value}").fetchall()
     names = list(extras)
-    while True:
-        batch = cur.fetchmany(100_000)
-        if not batch:
-            break
-        rows = pa.table({
-            "_row_number": pa.array([r[0] for r in batch], pa.int64()),
-            "_extra": pa.array([json.dumps({k: scrub_field(k, v) for k, v in zip(names, r[1:]) if v is not None},
-                                           ensure_ascii=False) for r in batch], pa.string()),
-        })
-        con.register("_extra_batch", rows)
-        con.execute(f"UPDATE {stage} SET _extra = e._extra FROM _extra_batch e WHERE {stage}._row_number = e._row_number")
+    batch = pa.table({
+        "_row_number": pa.array([r[0] for r in rows], pa.int64()),
+        "_extra": pa.array([json.dumps({k: scrub_field(k, v) for k, v in zip(names, r[1:]) if v is not None},
+                                       ensure_ascii=False) for r in rows], pa.string()),
+    })
+    con.register("_extra_batch", batch)
+    try:
+        con.execute("INSERT INTO _csv_extra SELECT _row_number, _extra FROM _extra_batch")
+    finally:
         con.unregister("_extra_batch")
