@@ -262,6 +262,7 @@ def iter_jsonl_lines(path: Path, batch_bytes: int = 16 << 20) -> Iterator[pa.Tab
 PY_WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 # the reader settings that make DuckDB fail rather than guess: strict, no auto-detection
 _STRICT = "auto_detect=false, strict_mode=true, max_line_size=1073741824"
+MAX_BLANK_RECORDS = 1000  # beyond this many blank records in a CSV, number the records with a sort
 
 
 class FastPathUnavailable(Exception):
@@ -345,14 +346,22 @@ def stage_csv_duckdb(con, path: Path, table: Table, display: str, stage: str) ->
         if found is None:
             raise FastPathUnavailable("header row not found by DuckDB")
         nonblank = " OR ".join(f"{k} IS NOT NULL" for k in cols)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _csv_body AS SELECT row_number() OVER (ORDER BY _ord) AS _row_number, "
+        # records are numbered without the blank ones; DuckDB's ordinality already follows the file,
+        # so the number is the ordinality minus the blank records before it (few; no sort of the file)
+        blanks = [b for (b,) in con.execute(f"SELECT _ord FROM _csv_grid WHERE _ord > {found} AND NOT ({nonblank}) "
+                                            f"ORDER BY 1 LIMIT {MAX_BLANK_RECORDS + 1}").fetchall()]
+        if len(blanks) > MAX_BLANK_RECORDS:
+            number = "row_number() OVER (ORDER BY _ord)"
+        elif blanks:
+            number = f"_ord - {found} - len(list_filter({blanks}, lambda b: b < _ord))"
+        else:
+            number = f"_ord - {found}"
+        con.execute(f"CREATE OR REPLACE TEMP VIEW _csv_body AS SELECT {number} AS _row_number, "
                     f"* EXCLUDE (_ord) FROM _csv_grid WHERE _ord > {found} AND ({nonblank})")
-    finally:
-        con.execute("DROP TABLE IF EXISTS _csv_grid")
-    try:
         return _stage_csv_body(con, table, display, headers, stage)
     finally:
-        con.execute("DROP TABLE IF EXISTS _csv_body")
+        con.execute("DROP VIEW IF EXISTS _csv_body")
+        con.execute("DROP TABLE IF EXISTS _csv_grid")
 
 
 def _stage_csv_body(con, table: Table, display: str, headers: list[str], stage: str) -> int:
