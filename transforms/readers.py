@@ -274,8 +274,12 @@ def _sql_text(value: str) -> str:
 
 
 def sql_cell(expr: str) -> str:
-    """A cell as the Python readers keep it: stripped of whitespace, blank as NULL."""
-    return f"nullif(trim({expr}, {_sql_text(PY_WHITESPACE)}), '')"
+    """A cell as the Python readers keep it: stripped of whitespace, blank as NULL. trim() with a
+    character list is ~10x slower than the test of the first and last character, so it runs only
+    on the few cells that start or end with whitespace."""
+    ws = _sql_text(PY_WHITESPACE)
+    return (f"nullif(CASE WHEN contains({ws}, left({expr}, 1)) OR contains({ws}, right({expr}, 1)) "
+            f"THEN trim({expr}, {ws}) ELSE {expr} END, '')")
 
 
 def utf8_or_unavailable(path: Path, display: str) -> None:
