@@ -17,10 +17,13 @@ from transforms.contracts import Table, load_contracts
 from transforms.errors import ContractError
 from transforms.landing import discover
 from transforms.pii import register_udfs
-from transforms.readers import iter_jsonl_lines, read_tabular
+from transforms.readers import (FastPathUnavailable, iter_jsonl_lines, jsonl_lines_sql, read_tabular,
+                                stage_csv_duckdb)
 from transforms.rules import checked_select, lit, q, scrub_sql
 
 log = logging.getLogger("wudu.loader")
+# CSV and JSONL through DuckDB's parallel readers (off: the Python readers only; tests compare the two)
+FAST_READERS = os.environ.get("WUDU_FAST_READERS", "1") != "0"
 
 QUARANTINE_DDL = """
 CREATE TABLE IF NOT EXISTS raw.quarantine (
@@ -124,15 +127,21 @@ def _stage_jsonl(con, path: Path, table: Table) -> int:
         elif c.name == "duration_seconds":
             e = _iso_duration_seconds(e)
         cols.append(f"{e} AS {q(c.name)}")
+    select = (f"SELECT _row_number, {', '.join(cols)}, NULL AS _extra, "
+              f"CASE WHEN v IS NULL THEN 'invalid JSON' END AS _parse_error, NULL AS _sheet, NULL AS _cell_rules "
+              f"FROM (SELECT _row_number, CASE WHEN json_valid(line) THEN json_extract_string(line, {paths}) END AS v "
+              f"FROM {{lines}} WHERE trim(line) <> '')")
+    if FAST_READERS:
+        try:  # DuckDB's parallel reader; the Python line batches below stay the reference
+            con.execute("INSERT INTO _stage " + select.format(lines=jsonl_lines_sql(path, path.name)))
+            return con.execute("SELECT count(*) FROM _stage").fetchone()[0]
+        except (FastPathUnavailable, duckdb.Error) as exc:
+            log.info("%s: read line by line in Python (%s)", path.name, str(exc).splitlines()[0])
+            con.execute("DELETE FROM _stage")
     n = 0
     for batch in iter_jsonl_lines(path):
         con.register("_jsonl_batch", batch)
-        con.execute(
-            f"INSERT INTO _stage SELECT _row_number, {', '.join(cols)}, NULL AS _extra, "
-            f"CASE WHEN v IS NULL THEN 'invalid JSON' END AS _parse_error, NULL AS _sheet, NULL AS _cell_rules "
-            f"FROM (SELECT _row_number, CASE WHEN json_valid(line) THEN json_extract_string(line, {paths}) END AS v "
-            f"FROM _jsonl_batch WHERE trim(line) <> '')"
-        )
+        con.execute("INSERT INTO _stage " + select.format(lines="_jsonl_batch"))
         con.unregister("_jsonl_batch")
         n += batch.num_rows
         log.info("%s: staged %d lines", path.name, n)
@@ -149,6 +158,12 @@ def _stage_file(con, path: Path, display: str, table: Table) -> int:
     _create_stage(con, table)
     if table.format == "jsonl":
         return _stage_jsonl(con, path, table)
+    if FAST_READERS and path.name.lower().endswith(".csv"):
+        try:
+            return stage_csv_duckdb(con, path, table, display, "_stage")
+        except (FastPathUnavailable, duckdb.Error) as exc:
+            log.info("%s: read with the Python reader (%s)", display, str(exc).splitlines()[0])
+            con.execute("DELETE FROM _stage")
     df = read_tabular(path, table, display)
     df["_parse_error"] = None
     con.register("_tabular", df)

@@ -6,8 +6,6 @@ test a guessed ID-card number against the hash. Values are normalised first (NFK
 upper-case for the ID-card check letter X)."""
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 import unicodedata
 
@@ -23,7 +21,40 @@ def normalise(value: str) -> str:
 def pseudonymise(value: str | None, key: bytes | None = None) -> str | None:
     if value is None or value == "":
         return None
-    return hmac.new(key or pii_key(), normalise(value).encode(), hashlib.sha256).hexdigest()
+    return keyed_hasher(key or pii_key())(normalise(value))
+
+
+def keyed_hasher(key: bytes):
+    """HMAC-SHA256 (RFC 2104) of text under `key`, hex: the key's inner and outer pads are hashed
+    once and copied per value, about 2x faster than hmac.digest, which sets the key up per call."""
+    import hashlib
+
+    block = hashlib.sha256(key).digest() if len(key) > 64 else key
+    block = block.ljust(64, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+
+    def digest(text: str) -> str:
+        i = inner.copy()
+        i.update(text.encode())
+        o = outer.copy()
+        o.update(i.digest())
+        return o.hexdigest()
+
+    return digest
+
+
+def pseudonymise_array(arr: pa.Array | pa.ChunkedArray, key: bytes) -> pa.Array:
+    """`pseudonymise` over an Arrow column, each distinct value hashed once (names, schools and
+    classes repeat across a city's millions of rows), then spread back by position."""
+    import pyarrow.compute as pc
+
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    distinct = pc.unique(arr)
+    digest = keyed_hasher(key)
+    hashed = pa.array([digest(normalise(v)) if v else None for v in distinct.to_pylist()], pa.string())
+    return pc.take(hashed, pc.index_in(arr, value_set=distinct))
 
 
 def mask(value: str | None, kind: str) -> str | None:
@@ -38,7 +69,7 @@ def register_udfs(con) -> None:
     key = pii_key()
 
     def _hash(arr: pa.Array) -> pa.Array:
-        return pa.array([pseudonymise(v, key) for v in arr.to_pylist()], pa.string())
+        return pseudonymise_array(arr, key)
 
     try:
         con.remove_function("wudu_pii")
@@ -79,6 +110,13 @@ def id_card_check_ok(value: str | None) -> bool | None:
     if not re.fullmatch(r"\d{17}[\dX]", v):
         return False
     return _ID_CHECK[sum(int(d) * w for d, w in zip(v[:17], _ID_WEIGHTS)) % 11] == v[17]
+
+
+def id_card_check_sql(expr: str) -> str:
+    """`id_card_check_ok` as DuckDB SQL for a value already known to be 17 digits and a digit or X
+    (no Python call per row; NULL, not an error, for anything else)."""
+    total = " + ".join(f"TRY_CAST(substr({expr}, {i + 1}, 1) AS INTEGER) * {w}" for i, w in enumerate(_ID_WEIGHTS))
+    return f"(substr('{_ID_CHECK}', (({total}) % 11) + 1, 1) = substr({expr}, 18, 1))"
 
 
 def normalise_code(value: str | None, kind: str) -> str | None:

@@ -251,3 +251,174 @@ def iter_jsonl_lines(path: Path, batch_bytes: int = 16 << 20) -> Iterator[pa.Tab
                 "line": pa.array([ln.decode(codec, errors="replace").rstrip("\r\n") for ln in lines], pa.string()),
             })
             next_line += n
+
+
+# --- DuckDB's parallel readers (the fast path for UTF-8 CSV and JSONL) -------------------------
+# The Python readers above stay the reference: a file the fast path cannot read exactly as they
+# would (another encoding, rows wider than the header, quoted line breaks, mixed line endings, a
+# control character) raises FastPathUnavailable and is read by them instead.
+
+# what str.strip() strips, spelled out for DuckDB's trim() so both paths trim alike
+PY_WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+# the reader settings that make DuckDB fail rather than guess: strict, no auto-detection
+_STRICT = "auto_detect=false, strict_mode=true, max_line_size=1073741824"
+MAX_BLANK_RECORDS = 1000  # beyond this many blank records in a CSV, number the records with a sort
+
+
+class FastPathUnavailable(Exception):
+    """The file needs the Python reader (reason in the message)."""
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def sql_cell(expr: str) -> str:
+    """A cell as the Python readers keep it: stripped of whitespace, blank as NULL. trim() with a
+    character list is ~10x slower than the test of the first and last character, so it runs only
+    on the few cells that start or end with whitespace."""
+    ws = _sql_text(PY_WHITESPACE)
+    return (f"nullif(CASE WHEN contains({ws}, left({expr}, 1)) OR contains({ws}, right({expr}, 1)) "
+            f"THEN trim({expr}, {ws}) ELSE {expr} END, '')")
+
+
+def utf8_or_unavailable(path: Path, display: str) -> None:
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    with opener(path, "rb") as fh:
+        sample = fh.read(1 << 20)
+    try:
+        encoding = detect_encoding(sample)
+    except ValueError as exc:
+        raise ContractError(display, "unreadable", f"encoding: {exc}") from exc
+    if encoding not in ("utf-8", "utf-8-sig"):
+        raise FastPathUnavailable(f"{encoding} text")
+
+
+def jsonl_lines_sql(path: Path, display: str) -> str:
+    """The file's lines with their line numbers (1-based, blank lines counted, a BOM dropped), read
+    by DuckDB's parallel CSV reader as one text column. WITH ORDINALITY numbers the lines in file
+    order even on a parallel scan (checked against a line counter in tests/test_fast_readers.py)."""
+    utf8_or_unavailable(path, display)
+    return (f"(SELECT ordinality AS _row_number, line FROM read_csv({_sql_text(str(path))}, "
+            f"columns={{'line': 'VARCHAR'}}, header=false, delim=chr(1), quote='', escape='', {_STRICT}) "
+            f"WITH ORDINALITY)")
+
+
+def _csv_head(path: Path, rows: int) -> list[list[str | None]]:
+    """The first records of a UTF-8 CSV as the Python reader sees them (stripped, blank as None)."""
+    import csv
+    import io
+
+    with open(path, "rb") as fh:
+        sample = fh.read(1 << 20)
+    text = sample.decode("utf-8-sig", errors="ignore")
+    out = []
+    for rec in csv.reader(io.StringIO(text, newline="")):
+        out.append([v.strip() or None for v in rec])
+        if len(out) >= rows:
+            break
+    return out
+
+
+def stage_csv_duckdb(con, path: Path, table: Table, display: str, stage: str) -> int:
+    """Stage a UTF-8 CSV export through DuckDB's parallel reader, with what `read_tabular` gives:
+    header found among the first rows (title rows skipped), canonical columns, record numbers
+    counting non-blank records, `_extra` for unknown columns (personal data hashed), ambiguous or
+    missing headers rejected. Raises FastPathUnavailable when only the Python reader can tell."""
+    utf8_or_unavailable(path, display)
+    head = _csv_head(path, HEADER_SCAN_ROWS)
+    width = max((len(r) for r in head), default=0)
+    grid = pd.DataFrame([r + [None] * (width - len(r)) for r in head], dtype=object)
+    required = {c.name for c in table.required_columns} or {c.name for c in table.columns}
+    hrow, hits = _find_header_row(grid, table) if len(grid) else (-1, 0)
+    if hrow < 0 or hits < len(required):
+        raise FastPathUnavailable("no complete header in the first rows")  # the Python reader names the problem
+    headers = [v if v is not None else f"_unnamed_{j}" for j, v in enumerate(head[hrow])]
+    headers += [f"_unnamed_{j}" for j in range(len(headers), width)]
+    cols = {f"c{j}": "VARCHAR" for j in range(len(headers))}
+    spec = ", ".join(f"'{k}': '{v}'" for k, v in cols.items())
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _csv_grid AS SELECT ordinality AS _ord, "
+        + ", ".join(f"{sql_cell(k)} AS {k}" for k in cols)
+        + f" FROM read_csv({_sql_text(str(path))}, columns={{{spec}}}, header=false, delim=',', quote='\"', "
+          f"escape='\"', null_padding=true, {_STRICT}) WITH ORDINALITY")
+    try:
+        # the header's position in DuckDB's numbering (it skips empty lines): the first row equal to it
+        match = " AND ".join(f"c{j} IS NOT DISTINCT FROM {_sql_text(v) if v is not None else 'NULL'}"
+                             for j, v in enumerate(head[hrow] + [None] * (len(headers) - len(head[hrow]))))
+        found = con.execute(f"SELECT min(_ord) FROM _csv_grid WHERE {match}").fetchone()[0]
+        if found is None:
+            raise FastPathUnavailable("header row not found by DuckDB")
+        nonblank = " OR ".join(f"{k} IS NOT NULL" for k in cols)
+        # records are numbered without the blank ones; DuckDB's ordinality already follows the file,
+        # so the number is the ordinality minus the blank records before it (few; no sort of the file)
+        blanks = [b for (b,) in con.execute(f"SELECT _ord FROM _csv_grid WHERE _ord > {found} AND NOT ({nonblank}) "
+                                            f"ORDER BY 1 LIMIT {MAX_BLANK_RECORDS + 1}").fetchall()]
+        if len(blanks) > MAX_BLANK_RECORDS:
+            number = "row_number() OVER (ORDER BY _ord)"
+        elif blanks:
+            number = f"_ord - {found} - len(list_filter({blanks}, lambda b: b < _ord))"
+        else:
+            number = f"_ord - {found}"
+        con.execute(f"CREATE OR REPLACE TEMP VIEW _csv_body AS SELECT {number} AS _row_number, "
+                    f"* EXCLUDE (_ord) FROM _csv_grid WHERE _ord > {found} AND ({nonblank})")
+        return _stage_csv_body(con, table, display, headers, stage)
+    finally:
+        con.execute("DROP VIEW IF EXISTS _csv_body")
+        con.execute("DROP TABLE IF EXISTS _csv_grid")
+
+
+def _stage_csv_body(con, table: Table, display: str, headers: list[str], stage: str) -> int:
+    hmap = header_map(table)
+    canonical: dict[str, int] = {}
+    extras: dict[str, int] = {}
+    for j, h in enumerate(headers):
+        name = hmap.get(normalise_header(h))
+        if name and name in canonical:
+            first = headers[canonical[name]]
+            differ = con.execute(f"SELECT count(*) FROM _csv_body WHERE c{j} IS DISTINCT FROM c{canonical[name]}").fetchone()[0]
+            if differ:
+                raise ContractError(display, "ambiguous_header",
+                                    f"two columns map to {name} ({table.column(name).label_zh}): '{first}' "
+                                    f"(column {canonical[name] + 1}) and '{h}' (column {j + 1}) hold different "
+                                    f"values — rename or remove one in the export 表头重复")
+        elif name:
+            canonical[name] = j
+        elif not h.startswith("_unnamed_") or con.execute(
+                f"SELECT count(*) FROM _csv_body WHERE c{j} IS NOT NULL").fetchone()[0]:
+            extras[h] = j
+    missing = [c for c in table.required_columns if c.name not in canonical]
+    if missing:
+        cols = ", ".join(f"{c.name} ({c.header or c.name} / {c.label_zh})" for c in missing)
+        raise ContractError(display, "missing_required_column", f"required column(s) missing: {cols}")
+    values = ", ".join(f"b.c{canonical[c.name]}" if c.name in canonical else "NULL" for c in table.columns)
+    names = ", ".join(f'"{c.name}"' for c in table.columns)
+    con.execute("CREATE OR REPLACE TEMP TABLE _csv_extra (_row_number BIGINT, _extra VARCHAR)")
+    try:
+        if extras:
+            _extras(con, extras)
+        con.execute(f"INSERT INTO {stage} (_row_number, {names}, _extra, _parse_error, _sheet, _cell_rules) "
+                    f"SELECT b._row_number, {values}, e._extra, NULL, NULL, NULL FROM _csv_body b "
+                    f"LEFT JOIN _csv_extra e USING (_row_number)")
+    finally:
+        con.execute("DROP TABLE IF EXISTS _csv_extra")
+    return con.execute("SELECT count(*) FROM _csv_body").fetchone()[0]
+
+
+def _extras(con, extras: dict[str, int]) -> None:
+    """`_extra` exactly as the Python reader writes it (json.dumps of the non-blank unknown cells,
+    each scrubbed by its header or content), computed in Python for the rows that have any."""
+    cols = ", ".join(f"c{j}" for j in extras.values())
+    any_value = " OR ".join(f"c{j} IS NOT NULL" for j in extras.values())
+    rows = con.execute(f"SELECT _row_number, {cols} FROM _csv_body WHERE {any_value}").fetchall()
+    names = list(extras)
+    batch = pa.table({
+        "_row_number": pa.array([r[0] for r in rows], pa.int64()),
+        "_extra": pa.array([json.dumps({k: scrub_field(k, v) for k, v in zip(names, r[1:]) if v is not None},
+                                       ensure_ascii=False) for r in rows], pa.string()),
+    })
+    con.register("_extra_batch", batch)
+    try:
+        con.execute("INSERT INTO _csv_extra SELECT _row_number, _extra FROM _extra_batch")
+    finally:
+        con.unregister("_extra_batch")

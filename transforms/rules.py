@@ -6,7 +6,7 @@ live in one place and the same list drives quarantine, docs/validation.md and th
 from __future__ import annotations
 
 from transforms.contracts import Column, Table
-from transforms.pii import SQL_PREFILTER
+from transforms.pii import SQL_PREFILTER, id_card_check_sql
 
 # Order matters only for which rule a quarantined row is filed under first.
 RULES = ("required", "type", "number_cell", "allowed", "range", "pattern", "check_digit", "end_before_start",
@@ -116,7 +116,7 @@ def findings(table: Table, day: str, ref_tables: dict[str, str]) -> list[tuple[s
         if c.pattern:
             add("pattern", f"NOT {blank} AND NOT regexp_full_match(upper({x}), {lit(c.pattern)})")
         if c.pii == "id_card":
-            add("check_digit", f"NOT {blank} AND regexp_full_match({x}, '[0-9]{{17}}[0-9X]') AND NOT wudu_id_card_ok({x})")
+            add("check_digit", f"NOT {blank} AND regexp_full_match({x}, '[0-9]{{17}}[0-9X]') AND NOT {id_card_check_sql(x)}")
         if table.day_column == c.name:
             add("in_partition_day", f"{typed} IS NOT NULL AND CAST({typed} AS DATE) <> DATE {lit(day)}")
         if c.references and c.references in ref_tables:

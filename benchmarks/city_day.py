@@ -1,0 +1,181 @@
+"""One city-scale day, side by side: a bare DuckDB load of the landing files (read_csv/read_json,
+no checks) and `wudu run` of the same day, with per-step times, the ratios and the peak RSS of each
+(psutil, the process and all its children).
+
+    python benchmarks/city_day.py                       # generates /work/city/base once, then runs both
+    python benchmarks/city_day.py --label after --days 1
+    python benchmarks/city_day.py --code-dir /tmp/wudu-main --label before   # the same, with other code
+
+City data lives outside any git worktree (default /work/city); each `wudu run` gets a fresh data
+directory there whose landing/ is a symlink to the generated one, so runs never see each other's
+warehouse. Results are written down in docs/benchmarks.md (never asserted in tests)."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+REPO = Path(__file__).resolve().parents[1]
+
+BARE_LOAD = r"""
+import sys, duckdb, pathlib
+landing, days, db = pathlib.Path(sys.argv[1]), sys.argv[2].split(","), sys.argv[3]
+con = duckdb.connect(db)
+n = 0
+for day in days:
+    for f in sorted(landing.glob(f"*/{day}/*")):
+        name = f"t{n}"; n += 1
+        if f.suffix == ".csv":
+            con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_csv('{f}', all_varchar=true, ignore_errors=true)")
+        elif f.suffix == ".jsonl":
+            con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_json('{f}', format='newline_delimited', ignore_errors=true)")
+        else:
+            continue
+        print(f.name, con.execute(f"SELECT count(*) FROM {name}").fetchone()[0], flush=True)
+"""
+
+
+class PeakRss:
+    """Peak of the summed RSS of a process and all its descendants, sampled every 0.2 s."""
+
+    def __init__(self, pid: int):
+        self.proc = psutil.Process(pid)
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        while not self._stop.is_set():
+            try:
+                procs = [self.proc, *self.proc.children(recursive=True)]
+                total = 0
+                for p in procs:
+                    try:
+                        total += p.memory_info().rss
+                    except psutil.Error:
+                        pass
+                self.peak = max(self.peak, total)
+            except psutil.Error:
+                pass
+            self._stop.wait(0.2)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+def timed(cmd: list[str], env: dict, log: Path) -> tuple[float, int, int]:
+    """(seconds, peak RSS bytes, exit code) of a command, its output in `log`."""
+    started = time.monotonic()
+    with open(log, "w") as fh:
+        p = subprocess.Popen(cmd, env=env, stdout=fh, stderr=subprocess.STDOUT)
+        rss = PeakRss(p.pid)
+        rc = p.wait()
+    return time.monotonic() - started, rss.stop(), rc
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def step_times(dagster_home: Path) -> list[tuple[str, float]]:
+    """Seconds per Dagster step of the latest run in this instance."""
+    from dagster import DagsterInstance
+
+    os.environ["DAGSTER_HOME"] = str(dagster_home)
+    with DagsterInstance.get() as instance:
+        run = instance.get_runs(limit=1)[0]
+        stats = instance.get_run_step_stats(run.run_id)
+    return sorted(((s.step_key, (s.end_time or 0) - (s.start_time or 0)) for s in stats), key=lambda x: -x[1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--root", default="/work/city")
+    ap.add_argument("--start", default="2026-09-08")
+    ap.add_argument("--days", type=int, default=1)
+    ap.add_argument("--label", default="run")
+    ap.add_argument("--code-dir", default=str(REPO), help="the wudu checkout whose code runs (default: this one)")
+    ap.add_argument("--skip-bare", action="store_true")
+    ap.add_argument("--skip-wudu", action="store_true")
+    args = ap.parse_args()
+    root = Path(args.root)
+    if any(p == REPO or p in REPO.parents for p in [root.resolve()]) or REPO in root.resolve().parents:
+        sys.exit("city data must live outside the git worktree")
+    base = root / (f"base{args.days}" if args.days > 1 else "base")
+    days = [(dt.date.fromisoformat(args.start) + dt.timedelta(days=i)).isoformat() for i in range(args.days)]
+    venv_bin = Path(sys.executable).parent
+    env = dict(os.environ, WUDU_DEMO="1", PYTHONPATH=str(Path(args.code_dir).resolve()))
+    if not (base / "landing").is_dir():
+        print(f"generating the city ({args.days} day(s)) in {base} …", flush=True)
+        secs, rss, rc = timed([str(venv_bin / "wudu"), "demo-data", "--out", str(base), "--scale", "city",
+                               "--days", str(args.days), "--start", args.start], env, root / "generate.log")
+        if rc:
+            sys.exit(f"generation failed, see {root / 'generate.log'}")
+        print(f"generated in {secs:.0f}s")
+    size = sum(f.stat().st_size for f in (base / "landing").rglob("*") if f.is_file())
+    print(f"landing: {size / 1e9:.2f} GB, days {days[0]}..{days[-1]}; cores {os.cpu_count()}")
+    out: dict = {"label": args.label, "days": len(days), "landing_gb": round(size / 1e9, 2)}
+
+    if not args.skip_bare:
+        db = root / f"bare_{args.label}.duckdb"
+        db.unlink(missing_ok=True)
+        la = load_average()
+        secs, rss, rc = timed([sys.executable, "-c", BARE_LOAD, str(base / "landing"), ",".join(days), str(db)], env,
+                              root / f"bare_{args.label}.log")
+        db.unlink(missing_ok=True)
+        if rc:
+            sys.exit(f"bare load failed, see {root / f'bare_{args.label}.log'}")
+        out["bare"] = {"seconds": round(secs, 1), "peak_rss_mb": rss >> 20, "load_before": la}
+        print(f"bare DuckDB load: {secs:.1f}s, peak RSS {rss >> 20} MB (load average before: {la})", flush=True)
+
+    if not args.skip_wudu:
+        run_dir = root / f"run_{args.label}"
+        shutil.rmtree(run_dir, ignore_errors=True)
+        run_dir.mkdir(parents=True)
+        (run_dir / "landing").symlink_to((base / "landing").resolve())
+        shutil.copy(base / ".wudu-demo", run_dir / ".wudu-demo")
+        home = run_dir / ".dagster_home"
+        env_run = dict(env, WUDU_DATA_DIR=str(run_dir), DAGSTER_HOME=str(home), WUDU_TODAY=days[-1])
+        la = load_average()
+        secs, rss, rc = timed([str(venv_bin / "wudu"), "run", "--start", days[0], "--days", str(len(days)),
+                               "--data-dir", str(run_dir)], env_run, root / f"wudu_{args.label}.log")
+        la_after = load_average()
+        out["wudu"] = {"seconds": round(secs, 1), "peak_rss_mb": rss >> 20, "exit_code": rc,
+                       "load_before": la, "load_after": la_after}
+        print(f"wudu run: {secs:.1f}s, peak RSS {rss >> 20} MB, exit code {rc} "
+              f"(load average before {la}, after {la_after}); log {root / f'wudu_{args.label}.log'}", flush=True)
+        steps = step_times(home)
+        out["steps"] = {k: round(v, 1) for k, v in steps}
+        for k, v in steps:
+            print(f"  {k:<40} {v:7.1f}s")
+        landing_validation = sum(v for k, v in steps if k.startswith("raw"))
+        # the issue's "end to end": landing, validation, dbt, publish (the per-school reports that
+        # follow publishing are a separate product, timed on their own line)
+        reports = sum(v for k, v in steps if "report" in k)
+        out["landing_validation_seconds"] = round(landing_validation, 1)
+        out["end_to_end_without_reports_seconds"] = round(secs - reports, 1)
+        if "bare" in out:
+            bare = out["bare"]["seconds"]
+            print(f"ratios to the bare load: landing + validation (raw steps) {landing_validation / bare:.1f}×, "
+                  f"end to end without reports {(secs - reports) / bare:.1f}×, with reports {secs / bare:.1f}×")
+            out["ratio_landing_validation"] = round(landing_validation / bare, 2)
+            out["ratio_end_to_end_without_reports"] = round((secs - reports) / bare, 2)
+            out["ratio_end_to_end"] = round(secs / bare, 2)
+    (root / f"result_{args.label}.json").write_text(json.dumps(out, indent=1))
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
