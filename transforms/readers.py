@@ -230,12 +230,7 @@ def iter_jsonl_lines(path: Path, batch_bytes: int = 16 << 20) -> Iterator[pa.Tab
     (pyarrow's CSV reader was measured holding ~2x the file in RSS; plain buffered reads do not.)"""
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     # the same encoding detection as CSV: a UTF-8 BOM is dropped, GBK exports are decoded as GB18030
-    with opener(path, "rb") as fh:
-        sample = fh.read(1 << 20)
-    try:
-        encoding = detect_encoding(sample)
-    except ValueError as exc:
-        raise ContractError(str(path.name), "unreadable", f"JSON Lines encoding: {exc}") from exc
+    encoding = sniff_encoding(path, str(path.name), "JSON Lines encoding")
     next_line = 1
     with opener(path, "rb") as fh:
         while True:
@@ -282,14 +277,19 @@ def sql_cell(expr: str) -> str:
             f"THEN trim({expr}, {ws}) ELSE {expr} END, '')")
 
 
-def utf8_or_unavailable(path: Path, display: str) -> None:
+def sniff_encoding(path: Path, display: str, what: str = "encoding") -> str:
+    """The encoding of a (optionally gzipped) text export from its first MiB; unreadable is a ContractError."""
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     with opener(path, "rb") as fh:
         sample = fh.read(1 << 20)
     try:
-        encoding = detect_encoding(sample)
+        return detect_encoding(sample)
     except ValueError as exc:
-        raise ContractError(display, "unreadable", f"encoding: {exc}") from exc
+        raise ContractError(display, "unreadable", f"{what}: {exc}") from exc
+
+
+def utf8_or_unavailable(path: Path, display: str) -> None:
+    encoding = sniff_encoding(path, display)
     if encoding not in ("utf-8", "utf-8-sig"):
         raise FastPathUnavailable(f"{encoding} text")
 
