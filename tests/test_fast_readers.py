@@ -105,6 +105,25 @@ def test_jsonl_line_numbers_survive_a_parallel_scan(tmp_path, monkeypatch, newli
     assert got[True] == got[False]
 
 
+def test_line_longer_than_the_read_buffer_falls_back_and_lands(tmp_path, monkeypatch, caplog):
+    """A line over DuckDB's max_line_size (8 MiB, kept small so the read buffer stays small) makes
+    the fast path give up; the Python reader takes the whole file and nothing is lost."""
+    landing = tmp_path / "landing"
+    folder = landing / "platform" / DAY
+    folder.mkdir(parents=True)
+    (landing / "roster").mkdir()
+    huge = json.loads(_jsonl_line(2))
+    huge["context"]["note"] = "x" * (9 << 20)
+    lines = [_jsonl_line(1), json.dumps(huge), _jsonl_line(3)]
+    (folder / "statements.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with caplog.at_level(logging.INFO, logger="wudu.loader"):
+        con = _land(tmp_path / "fast.duckdb", landing, True, monkeypatch, days=[DAY], sources=("platform",))
+    assert any("line by line" in r.getMessage() for r in caplog.records)
+    # no roster: all three lines parse and are quarantined as unknown_reference under their numbers
+    assert con.execute("SELECT list(row_number ORDER BY row_number) FROM raw.quarantine "
+                       "WHERE rule = 'unknown_reference'").fetchone()[0] == [1, 2, 3]
+
+
 @pytest.mark.parametrize("max_blanks", [1000, 1])  # blank records numbered by subtraction, or by a sort
 def test_awkward_csv_lands_identically(tmp_path, monkeypatch, max_blanks):
     """A title row, blank lines, padded and full-width-spaced cells, short rows, an unknown column

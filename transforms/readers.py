@@ -256,7 +256,10 @@ def iter_jsonl_lines(path: Path, batch_bytes: int = 16 << 20) -> Iterator[pa.Tab
 # what str.strip() strips, spelled out for DuckDB's trim() so both paths trim alike
 PY_WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 # the reader settings that make DuckDB fail rather than guess: strict, no auto-detection
-_STRICT = "auto_detect=false, strict_mode=true, max_line_size=1073741824"
+# max_line_size sets the read buffer (by default 16 such lines): 1 GiB made it
+# allocate a whole 1 GB file at once and fall back to Python under the memory cap. A longer line
+# fails here and the Python reader, which has no line limit, takes the file.
+_STRICT = "auto_detect=false, strict_mode=true, max_line_size=8388608, buffer_size=33554432"
 MAX_BLANK_RECORDS = 1000  # beyond this many blank records in a CSV, number the records with a sort
 
 
