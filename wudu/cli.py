@@ -50,7 +50,7 @@ def quiet_run_config(verbose: bool) -> dict:
 
 
 def run_days(first: str, last: str, per_day: bool = False, verbose: bool = False,
-             clear_missing: bool = False):
+             clear_missing: bool = False, without_reports: bool = False):
     """Materialise every asset for the days through Dagster, recorded in $DAGSTER_HOME.
     One run over the range (as a UI backfill with the single-run policy does) or one per day."""
     import socket
@@ -62,6 +62,9 @@ def run_days(first: str, last: str, per_day: bool = False, verbose: bool = False
     from orchestration.partitions import days_between
 
     job = defs().resolve_job_def("wudu_daily")
+    selection = None
+    if without_reports:  # everything up to and including publishing; `wudu report` writes them later
+        selection = [k for k in job.asset_layer.selected_asset_keys if k.path[-1] != "five_degree_reports"]
     instance = DagsterInstance.get()
     windows = [(d, d) for d in days_between(first, last)] if per_day else [(first, last)]
     results = []
@@ -75,7 +78,7 @@ def run_days(first: str, last: str, per_day: bool = False, verbose: bool = False
         if clear_missing:
             tags[run_guard.CLEAR_MISSING_TAG] = "true"
         results.append(job.execute_in_process(instance=instance, tags=tags, raise_on_error=False,
-                                              run_config=quiet_run_config(verbose)))
+                                              run_config=quiet_run_config(verbose), asset_selection=selection))
     return results
 
 
@@ -129,7 +132,7 @@ def _interruptible(fn):
 
 
 def _run_window(root: Path, first: str, last: str, per_day: bool, clear_missing: bool,
-                verbose: bool = False) -> int:
+                verbose: bool = False, without_reports: bool = False) -> int:
     _locked_and_recovered(root)
     started = time.monotonic()
     if verbose:
@@ -138,7 +141,8 @@ def _run_window(root: Path, first: str, last: str, per_day: bool, clear_missing:
         print(f"wudu run {first}..{last}: landing, validating, dbt build, publishing … (--verbose for every log line)",
               flush=True)
     results, received = _interruptible(lambda: run_days(first, last, per_day=per_day, verbose=verbose,
-                                                        clear_missing=clear_missing))
+                                                        clear_missing=clear_missing,
+                                                        without_reports=without_reports))
     elapsed = time.monotonic() - started
     from wudu.summary import print_summary
 
@@ -227,7 +231,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     root = _prepare_env(str(_checked(args)))
     if args.engine:  # read when the code location loads (orchestration.definitions.build_resources)
         os.environ["WUDU_ENGINE"] = args.engine
-    return _run_window(root, first, last, args.per_day, args.clear_missing, verbose=args.verbose)
+    return _run_window(root, first, last, args.per_day, args.clear_missing, verbose=args.verbose,
+                       without_reports=args.without_reports)
 
 
 def cmd_rebuild(args: argparse.Namespace) -> int:
@@ -276,6 +281,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="every Dagster event and dbt line on the terminal (default: warnings and the summary)")
     r.add_argument("--clear-missing", action="store_true",
                    help="a source with no file for a day already loaded clears that day (default: keep it, WARN)")
+    r.add_argument("--without-reports", action="store_true",
+                   help="land, validate, model and publish, but write no per-school reports (a backfill, or a "
+                        "benchmark; `wudu report` writes them afterwards)")
     r.add_argument("--engine", choices=["duckdb", "spark"],
                    help="who models the landed days (default: WUDU_ENGINE, else duckdb); spark uses WUDU_SPARK_MASTER "
                         "etc., see docs/decisions.md#spark")
