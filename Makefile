@@ -52,7 +52,7 @@ run: demo-data
 
 # Everything; the fast tier (tests/unit) is ordered first by tests/conftest.py.
 test: setup browser java
-	$(BIN)/python -m pytest -q -ra
+	$(BIN)/python -m pytest -q -ra --durations=30
 
 # Seconds, not minutes: rules, generators and layering without a warehouse run.
 test-fast: setup

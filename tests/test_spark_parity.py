@@ -94,8 +94,9 @@ def two_engines(tmp_path_factory, cluster):
                 mp.setenv("WUDU_SPARK_CORES_MAX", "2")
                 mp.setenv("WUDU_SPARK_EXECUTOR_MEMORY", "768m")
                 mp.setenv("WUDU_SPARK_SHUFFLE_PARTITIONS", "2")
-                # the data tests already ran on DuckDB over the same days; this tier compares the marts
-                mp.setenv("WUDU_SPARK_DBT_TESTS", "0")
+                # the data tests whose SQL the project wrote run on Spark too (a singular test Spark
+                # could not parse once failed every Spark night); dbt's built-in ones ran on DuckDB
+                mp.setenv("WUDU_SPARK_DBT_TESTS", "own_sql")
             started = time.monotonic()
             result = materialize_range(data, FIRST, LAST)
             seconds = time.monotonic() - started
