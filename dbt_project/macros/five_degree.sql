@@ -15,22 +15,38 @@
   dimensions are scored. Dimensions are standard scores on one scale, so averaging whichever exist
   does not favour or penalise a person for the evidence that happened to exist.
 
-  five_degree_band: the band of seeds/five_degree_bands.csv with the highest min_score <= score.
+  five_degree_band_join: the band of seeds/five_degree_bands.csv with the highest min_score <= score.
 -#}
 {% macro five_degree_rule(evaluation, dimension, column) -%}
     (select {{ column }} from {{ ref('five_degree_dimensions') }}
      where evaluation = '{{ evaluation }}' and dimension = '{{ dimension }}')
 {%- endmacro %}
 
-{% macro five_degree_not_applicable(evaluation, dimension, stage) -%}
-    (select any_value(a.reason_zh) from {{ ref('five_degree_applicability') }} a
-     where a.evaluation = '{{ evaluation }}' and a.dimension = '{{ dimension }}' and a.stage = {{ stage }})
+{#- The lookups below are joins, not per-row subqueries: a subquery correlated with the row (its
+    学段, its score) makes the engine carry every wide row through a join per lookup — on a city's
+    943k students that spilled 18 GB and took 73 s of one model. -#}
+
+{#- Why a dimension does not apply, per 学段: one row per stage, na_<dimension> = the reason or NULL
+    (seeds/five_degree_applicability.csv). Joined as `na` on the person's stage. -#}
+{% macro five_degree_applicability_pivot(evaluation, dims) -%}
+    select
+        stage
+        {%- for d in dims %},
+        max(case when dimension = '{{ d }}' then reason_zh end) as na_{{ d }}
+        {%- endfor %}
+    from {{ ref('five_degree_applicability') }}
+    where evaluation = '{{ evaluation }}'
+    group by stage
 {%- endmacro %}
 
-{% macro five_degree_dimension_scores(evaluation, dims, c='c', ds='ds', stage='p.stage') -%}
+{% macro five_degree_not_applicable(dimension, na='na') -%}
+    {{ na }}.na_{{ dimension }}
+{%- endmacro %}
+
+{% macro five_degree_dimension_scores(evaluation, dims, c='c', ds='ds', na='na') -%}
     {%- for d in dims %}
     {%- set min_evidence = five_degree_rule(evaluation, d, 'min_evidence') %}
-    {%- set not_applicable = five_degree_not_applicable(evaluation, d, stage) %}
+    {%- set not_applicable = five_degree_not_applicable(d, na) %}
     {%- set evidence = 'coalesce(' ~ c ~ '.evidence_' ~ d ~ ', 0)' %}
     case when {{ not_applicable }} is null and {{ evidence }} >= {{ min_evidence }}
          then round({{ ds }}.std_{{ d }}, 2) end as {{ d }},
@@ -40,7 +56,8 @@
         when {{ evidence }} < {{ min_evidence }}
             then '证据不足：' || cast({{ evidence }} as string) || ' 项，少于 ' || cast({{ min_evidence }} as string) || ' 项'
         when {{ ds }}.std_{{ d }} is null then '无常模：区县内有此证据的人数不足'
-    end as {{ d }}_null_reason{% if not loop.last %},{% endif %}
+    end as {{ d }}_null_reason,
+    {{ not_applicable }} as na_{{ d }}{% if not loop.last %},{% endif %}
     {%- endfor %}
 {%- endmacro %}
 
@@ -65,13 +82,22 @@
 {%- endmacro %}
 
 {#- Overall confidence: the best level of seeds/confidence_levels.csv whose
-    min_dimensions_at_medium <= the scored dimensions at 中 or 高; NULL without an overall score. -#}
-{% macro five_degree_overall_confidence(dims, s='s') -%}
-    case when {{ s }}.overall_score is not null then (
-        select min_by(l.confidence, l.rank) from {{ ref('confidence_levels') }} l
-        where l.min_dimensions_at_medium <= (
-            {% for d in dims %}(case when {{ s }}.{{ d }}_confidence in ('高', '中') then 1 else 0 end){% if not loop.last %} + {% endif %}{% endfor %})
-    ) end
+    min_dimensions_at_medium <= the scored dimensions at 中 or 高; NULL without an overall score.
+    five_degree_confidence_by_count: that level for each possible count 0..len(dims) (a CTE), joined
+    on five_degree_medium_count of the row; five_degree_overall_confidence reads the joined `cc`. -#}
+{% macro five_degree_confidence_by_count(dims) -%}
+    select n.n_at_medium, min_by(l.confidence, l.rank) as confidence
+    from ({% for i in range(dims | length + 1) %}select {{ i }} as n_at_medium{% if not loop.last %} union all {% endif %}{% endfor %}) n
+    join {{ ref('confidence_levels') }} l on l.min_dimensions_at_medium <= n.n_at_medium
+    group by n.n_at_medium
+{%- endmacro %}
+
+{% macro five_degree_medium_count(dims, s='s') -%}
+    ({% for d in dims %}(case when {{ s }}.{{ d }}_confidence in ('高', '中') then 1 else 0 end){% if not loop.last %} + {% endif %}{% endfor %})
+{%- endmacro %}
+
+{% macro five_degree_overall_confidence(s='s', cc='cc') -%}
+    case when {{ s }}.overall_score is not null then {{ cc }}.confidence end
 {%- endmacro %}
 
 {#- Mid-rank percentile of a score within district x term x 学段 (0-100; NULL score -> NULL). NULLs are
@@ -83,8 +109,8 @@
     ) / count({{ score }}) over (partition by {{ partition }}), 2) end
 {%- endmacro %}
 
-{% macro five_degree_applicable_count(evaluation, dims, stage='s.stage') -%}
-    ({% for d in dims %}(case when {{ five_degree_not_applicable(evaluation, d, stage) }} is null then 1 else 0 end){% if not loop.last %} + {% endif %}{% endfor %})
+{% macro five_degree_applicable_count(dims, s='s') -%}
+    ({% for d in dims %}(case when {{ s }}.na_{{ d }} is null then 1 else 0 end){% if not loop.last %} + {% endif %}{% endfor %})
 {%- endmacro %}
 
 
@@ -109,8 +135,17 @@
     2) end
 {%- endmacro %}
 
-{% macro five_degree_band(score) -%}
-    (select max_by(b.band, b.min_score) from {{ ref('five_degree_bands') }} b where b.min_score <= {{ score }})
+{#- Bands as score ranges [min_score, next band's min_score) (a CTE), and the join that gives a row
+    its band: the band with the highest min_score <= score; NULL for a NULL score or one below every band. -#}
+{% macro five_degree_band_ranges() -%}
+    select band, min_score, lead(min_score) over (order by min_score) as next_min_score
+    from {{ ref('five_degree_bands') }}
+{%- endmacro %}
+
+{% macro five_degree_band_join(score, ranges='band_ranges', alias='br') -%}
+    left join {{ ranges }} {{ alias }}
+        on {{ score }} >= {{ alias }}.min_score
+        and ({{ alias }}.next_min_score is null or {{ score }} < {{ alias }}.next_min_score)
 {%- endmacro %}
 
 {% macro five_degree_scored_count(dims, s='s') -%}
@@ -157,7 +192,7 @@
     {{ d }},
     {%- endfor %}
     overall_score,
-    {{ five_degree_band('overall_score') }} as band,
+    band,
     dimensions_scored,
     {%- for d in dims %}
     evidence_{{ d }},
@@ -181,6 +216,6 @@
         {{ five_degree_confidence(evaluation, d) }} as {{ d }}_confidence,
     {%- endfor %}
         {{ five_degree_scored_count(dims) }} as dimensions_scored,
-        {{ five_degree_applicable_count(evaluation, dims) }} as dimensions_applicable,
+        {{ five_degree_applicable_count(dims) }} as dimensions_applicable,
         {{ five_degree_overall(dims) }} as overall_score
 {%- endmacro %}

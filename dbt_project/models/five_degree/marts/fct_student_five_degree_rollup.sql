@@ -18,6 +18,9 @@ with f as (
     left join {{ ref('dim_district') }} d on d.district_id = s.district_id
     left join {{ ref('dim_class') }} cls on cls.class_key = s.class_key
 ),
+band_ranges as (
+    {{ five_degree_band_ranges() }}
+),
 rolled as (
     {{ five_degree_rollup('f', dims, [
         ['district', 'district_group', 'district_name'],
@@ -32,6 +35,7 @@ rolled as (
 )
 select
     {{ key('rollup_key') }} as rollup_key,
-    *,
-    {{ five_degree_band('avg_overall_score') }} as band_of_average
+    rolled.*,
+    br.band as band_of_average
 from rolled
+{{ five_degree_band_join('rolled.avg_overall_score') }}

@@ -26,6 +26,15 @@ standard as (
 weights as (
     {{ five_degree_weight_pivot('student', dims) }}
 ),
+applicability as (
+    {{ five_degree_applicability_pivot('student', dims) }}
+),
+confidence_by_count as (
+    {{ five_degree_confidence_by_count(dims) }}
+),
+band_ranges as (
+    {{ five_degree_band_ranges() }}
+),
 scored as (
     select
         p.student_id,
@@ -49,6 +58,7 @@ scored as (
     left join standard ds on ds.person_id = p.student_id and ds.term_key = p.term_key
     left join {{ ref('dim_class') }} cls on cls.class_id = p.class_id
     left join {{ ref('dim_student') }} st on st.student_id = p.student_id
+    left join applicability na on na.stage = p.stage
 ),
 rated as (
     select
@@ -60,11 +70,14 @@ rated as (
 final as (
     select
         r.*,
-        {{ five_degree_overall_confidence(dims, 'r') }} as confidence,
+        {{ five_degree_overall_confidence('r') }} as confidence,
+        br.band,
         {{ five_degree_percentile('r.overall_score', 'r.district_id, r.term_key, r.stage') }} as overall_percentile,
         lag(r.overall_score) over (partition by r.district_id, r.student_id order by r.term_start_date)
             as overall_score_prev_term
     from rated r
+    left join confidence_by_count cc on cc.n_at_medium = {{ five_degree_medium_count(dims, 'r') }}
+    {{ five_degree_band_join('r.overall_score') }}
 )
 select
     {{ key('student_term_key') }} as student_term_key,

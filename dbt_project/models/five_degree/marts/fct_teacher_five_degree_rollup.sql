@@ -15,6 +15,9 @@ with f as (
     left join {{ ref('dim_school') }} sch on sch.school_key = t.school_key
     left join {{ ref('dim_district') }} d on d.district_id = t.district_id
 ),
+band_ranges as (
+    {{ five_degree_band_ranges() }}
+),
 rolled as (
     {{ five_degree_rollup('f', dims, [
         ['district', 'district_group', 'district_name'],
@@ -28,6 +31,7 @@ rolled as (
 )
 select
     {{ key('rollup_key') }} as rollup_key,
-    *,
-    {{ five_degree_band('avg_overall_score') }} as band_of_average
+    rolled.*,
+    br.band as band_of_average
 from rolled
+{{ five_degree_band_join('rolled.avg_overall_score') }}

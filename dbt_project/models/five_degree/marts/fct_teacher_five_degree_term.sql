@@ -16,6 +16,15 @@ standard as (
 weights as (
     {{ five_degree_weight_pivot('teacher', dims) }}
 ),
+applicability as (
+    {{ five_degree_applicability_pivot('teacher', dims) }}
+),
+confidence_by_count as (
+    {{ five_degree_confidence_by_count(dims) }}
+),
+band_ranges as (
+    {{ five_degree_band_ranges() }}
+),
 scored as (
     select
         p.*,
@@ -24,6 +33,7 @@ scored as (
     from profile p
     left join components c on c.teacher_key = p.teacher_key and c.term_key = p.term_key
     left join standard ds on ds.person_id = p.teacher_id and ds.term_key = p.term_key
+    left join applicability na on na.stage = p.stage
 ),
 rated as (
     select
@@ -35,7 +45,8 @@ rated as (
 final as (
     select
         r.*,
-        {{ five_degree_overall_confidence(dims, 'r') }} as confidence,
+        {{ five_degree_overall_confidence('r') }} as confidence,
+        br.band,
         {{ five_degree_percentile('r.overall_score', 'r.district_id, r.term_key, r.stage') }} as overall_percentile,
         lag(r.overall_score) over (partition by r.district_id, r.teacher_id order by t.start_date) as overall_score_prev_term,
         oc.observations_expected_to_date,
@@ -45,6 +56,8 @@ final as (
     join {{ ref('int_term_scope') }} t on t.term_key = r.term_key
     left join {{ ref('fct_teacher_observation_coverage_term') }} oc
         on oc.teacher_key = r.teacher_key and oc.term_key = r.term_key
+    left join confidence_by_count cc on cc.n_at_medium = {{ five_degree_medium_count(dims, 'r') }}
+    {{ five_degree_band_join('r.overall_score') }}
 )
 select
     {{ key('teacher_term_key') }} as teacher_term_key,
