@@ -50,6 +50,9 @@ class PeakRss:
     def __init__(self, pid: int):
         self.proc = psutil.Process(pid)
         self.peak = 0
+        self.started = time.monotonic()
+        self.peak_at = 0.0  # seconds after the start
+        self.peak_parts: dict[str, int] = {}  # process (name + pid) -> RSS at the peak
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -58,13 +61,15 @@ class PeakRss:
         while not self._stop.is_set():
             try:
                 procs = [self.proc, *self.proc.children(recursive=True)]
-                total = 0
+                parts = {}
                 for p in procs:
                     try:
-                        total += p.memory_info().rss
+                        parts[f"{' '.join(p.cmdline()[1:3])[-60:]} ({p.pid})"] = p.memory_info().rss
                     except psutil.Error:
                         pass
-                self.peak = max(self.peak, total)
+                total = sum(parts.values())
+                if total > self.peak:
+                    self.peak, self.peak_at, self.peak_parts = total, time.monotonic() - self.started, parts
             except psutil.Error:
                 pass
             self._stop.wait(0.2)
@@ -75,6 +80,9 @@ class PeakRss:
         return self.peak
 
 
+LAST_PEAK: dict = {}  # when the last timed command peaked, and which processes held what
+
+
 def timed(cmd: list[str], env: dict, log: Path) -> tuple[float, int, int]:
     """(seconds, peak RSS bytes, exit code) of a command, its output in `log`."""
     started = time.monotonic()
@@ -82,7 +90,9 @@ def timed(cmd: list[str], env: dict, log: Path) -> tuple[float, int, int]:
         p = subprocess.Popen(cmd, env=env, stdout=fh, stderr=subprocess.STDOUT)
         rss = PeakRss(p.pid)
         rc = p.wait()
-    return time.monotonic() - started, rss.stop(), rc
+    peak = rss.stop()
+    LAST_PEAK.update(at_seconds=round(rss.peak_at, 1), processes_mb={k: v >> 20 for k, v in rss.peak_parts.items()})
+    return time.monotonic() - started, peak, rc
 
 
 def load_average() -> str:
@@ -155,7 +165,7 @@ def main() -> None:
                                "--data-dir", str(run_dir)] + ([] if args.with_reports else ["--without-reports"]),
                               env_run, root / f"wudu_{args.label}.log")
         la_after = load_average()
-        out["wudu"] = {"seconds": round(secs, 1), "peak_rss_mb": rss >> 20, "exit_code": rc,
+        out["wudu"] = {"seconds": round(secs, 1), "peak_rss_mb": rss >> 20, "peak": dict(LAST_PEAK), "exit_code": rc,
                        "load_before": la, "load_after": la_after}
         print(f"wudu run: {secs:.1f}s, peak RSS {rss >> 20} MB, exit code {rc} "
               f"(load average before {la}, after {la_after}); log {root / f'wudu_{args.label}.log'}", flush=True)
