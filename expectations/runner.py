@@ -184,8 +184,19 @@ def summarise(result, table: Table) -> list[ExpectationOutcome]:
         outcomes.append(ExpectationOutcome(
             expectation=cfg.type, column=meta.get("column", column), rule=meta.get("rule", cfg.type),
             success=bool(r.success), unexpected_count=int(r.result.get("unexpected_count") or 0),
-            sample=[str(v) for v in sample]))
+            sample=[_shown(v) for v in sample]))
     return outcomes
+
+
+def _shown(value) -> str:
+    """A sample value as text; a missing value reads NULL whichever engine found it (pandas
+    hands GX NaN/NaT/NA, SQL hands it None)."""
+    try:
+        if value is None or pd.isna(value) is True:
+            return "NULL"
+    except (TypeError, ValueError):
+        pass
+    return str(value)
 
 
 def validate_frame(df: pd.DataFrame, table: Table, day: str, previous_rows: int | None = None,
