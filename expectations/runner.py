@@ -23,6 +23,7 @@ from expectations.suites import QUARANTINED_FLAG, build_suite
 from transforms.contracts import Table
 
 logging.getLogger("great_expectations").setLevel(logging.WARNING)
+log = logging.getLogger("wudu.gx")
 SAMPLE_SIZE = 5
 # sql: GX on DuckDB SQL (default); pandas: the batch pulled into pandas, the former path and reference
 GX_ENGINE = os.environ.get("WUDU_GX_ENGINE", "sql")
@@ -38,6 +39,7 @@ class ExpectationOutcome:
     success: bool
     unexpected_count: int
     sample: list
+    error: str | None = None  # GX could not evaluate the expectation (it then counts as failed)
 
 
 @dataclass
@@ -184,8 +186,19 @@ def summarise(result, table: Table) -> list[ExpectationOutcome]:
         outcomes.append(ExpectationOutcome(
             expectation=cfg.type, column=meta.get("column", column), rule=meta.get("rule", cfg.type),
             success=bool(r.success), unexpected_count=int(r.result.get("unexpected_count") or 0),
-            sample=[_shown(v) for v in sample]))
+            sample=[_shown(v) for v in sample], error=_error_of(r)))
+        if outcomes[-1].error:
+            log.warning(f"{table.qualified}: GX could not evaluate {cfg.type} on {column}: {outcomes[-1].error}")
     return outcomes
+
+
+def _error_of(r) -> str | None:
+    """The message of an exception GX caught while evaluating an expectation (GX 1.x keeps it
+    either flat or per metric), so an expectation GX could not run is not read as "0 unexpected"."""
+    info = r.exception_info or {}
+    found = [info] if "raised_exception" in info else [v for v in info.values() if isinstance(v, dict)]
+    msgs = [str(i.get("exception_message") or "error") for i in found if i.get("raised_exception")]
+    return "; ".join(msgs)[:300] or None
 
 
 def _shown(value) -> str:
@@ -216,12 +229,14 @@ def merge_outcomes(parts: list[SuiteOutcome]) -> SuiteOutcome:
         for o in part.outcomes:
             key = (o.expectation, o.column, o.rule)
             if key not in merged:
-                merged[key] = ExpectationOutcome(o.expectation, o.column, o.rule, o.success, o.unexpected_count, list(o.sample))
+                merged[key] = ExpectationOutcome(o.expectation, o.column, o.rule, o.success, o.unexpected_count, list(o.sample),
+                                                 o.error)
             else:
                 m = merged[key]
                 m.success = m.success and o.success
                 m.unexpected_count += o.unexpected_count
                 m.sample = (m.sample + o.sample)[:SAMPLE_SIZE]
+                m.error = m.error or o.error
     return SuiteOutcome(suite=first.suite, success=all(p.success for p in parts), rows=sum(p.rows for p in parts),
                         seconds=sum(p.seconds for p in parts), outcomes=list(merged.values()), docs_path=first.docs_path)
 

@@ -66,6 +66,7 @@ def test_sql_and_pandas_agree_on_every_demo_table_day(demo_landing, tmp_path, mo
             _assert_same(sql, pandas, t.qualified)
             pii = {c.name for c in t.columns if c.pii} | {c.stored_name for c in t.columns if c.pii}
             assert all(not o.sample for o in sql.outcomes if o.column in pii), t.qualified
+            assert [o for o in sql.outcomes + pandas.outcomes if o.error] == [], t.qualified
             compared += 1
             flagged += sum(o.unexpected_count for o in sql.outcomes)
             rules |= {o.rule for o in sql.outcomes if o.unexpected_count}
@@ -148,3 +149,18 @@ def test_unknown_engine_is_refused():
     con.execute("CREATE TEMP TABLE _b AS SELECT 'x' AS sourced_id")
     with pytest.raises(ValueError, match="WUDU_GX_ENGINE"):
         validate_batch(con, SuiteRunner(), "_b", load_contracts()["roster"].tables["orgs"], DAY, None, engine="spark")
+
+
+def test_an_expectation_gx_cannot_evaluate_is_reported(caplog):
+    """A batch whose day column is text: GX cannot compare it with the day's bounds. That rule is
+    failed with the error named and logged, not passed off as "0 unexpected"."""
+    table = load_contracts()["training"].tables["signins"]
+    con = duckdb.connect()
+    cols = ", ".join(f"'x' AS \"{c.stored_name}\"" for c in table.columns)
+    con.execute(f"CREATE TEMP TABLE _b AS SELECT {cols}, true AS teacher_id__in_roster, false AS _quarantined")
+    with caplog.at_level("WARNING", logger="wudu.gx"):
+        outcome = validate_batch(con, SuiteRunner(), "_b", table, DAY, None, engine="sql")
+    rule = next(o for o in outcome.outcomes if o.rule == "in_partition_day")
+    assert not rule.success and rule.error, rule
+    assert "expect_column_values_to_be_between on signin_date" in caplog.text
+    assert all(o.error is None for o in outcome.outcomes if o.rule == "required")
