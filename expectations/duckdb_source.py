@@ -9,7 +9,10 @@ met with GX's supported knob, `add_sql(..., kwargs=...)` = SQLAlchemy `create_en
 a `creator` handing GX the loader's connection, a `StaticPool` keeping that one connection, and a
 wrapper that makes close/begin/commit/rollback no-ops — GX only reads, never ends the loader's
 connection or its transaction, and a result survives until GX has fetched it. No GX internals
-are patched (tests/test_gx_sql.py shows the plain duckdb-engine pool loses the counts)."""
+are patched. (With duckdb-engine's own wrapper under the same pool, the check-in rollback still
+discards the results: every count comes back empty.) GX validates between the loader's
+transactions: its column reflection query fails on DuckDB 2 (GX then falls back to `SELECT *`),
+and a failed statement would abort an open transaction."""
 from __future__ import annotations
 
 import duckdb
