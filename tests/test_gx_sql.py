@@ -111,7 +111,7 @@ def test_sql_sees_a_duplicate_the_chunked_pandas_path_missed(demo_landing, tmp_p
     con.execute("SET preserve_insertion_order = true")  # the loader turns it off; chunks follow row order here
     table = load_contracts()["platform"].tables["xapi_statements"]
     copies = " UNION ALL ".join(f"SELECT * REPLACE (statement_id || '-{i}' AS statement_id) FROM _gx_batch__xapi_statements"
-                                for i in range(4))
+                                for i in range(8))
     con.execute(f"CREATE TEMP TABLE _big AS {copies}")
     con.execute("INSERT INTO _big SELECT * FROM _big LIMIT 1")  # the first row again, at the end
     n = con.execute("SELECT count(*) FROM _big").fetchone()[0]
