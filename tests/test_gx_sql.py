@@ -92,11 +92,17 @@ def test_pattern_rule_counts_as_pandas_does(demo_landing, tmp_path):
     values = [v for (v,) in con.execute("SELECT sign_in_time FROM _bad WHERE sign_in_time IS NOT NULL").fetchall()]
     expected = sum(not re.search(pattern, v) for v in values)
     assert expected > 0
-    sql = validate_batch(con, SuiteRunner(), "_bad", table, DAY, None, engine="sql")
+    runner = SuiteRunner(tmp_path / "site", run_name="run0test")
+    sql = validate_batch(con, runner, "_bad", table, DAY, None, engine="sql")
     pandas = validate_batch(con, SuiteRunner(), "_bad", table, DAY, None, engine="pandas")
     _assert_same(sql, pandas, "signins with broken times")
     rule = _by_rule(sql)[("expect_column_values_to_match_regex", "sign_in_time", "pattern")]
     assert rule.unexpected_count == expected
+    # the same runner goes on to the next day of a run (its suites are in the context by now)
+    validate_batch(con, runner, "_bad", table, "2026-09-08", None, engine="sql")
+    runner.build_docs()
+    pages = {p.name for p in (tmp_path / "site").rglob("*.html")}
+    assert "pattern.html" in pages and "signins.html" in pages and sql.docs_url, pages
     con.close()
 
 
