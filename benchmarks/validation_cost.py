@@ -2,9 +2,12 @@
 
     python benchmarks/validation_cost.py --rows 2000000      # a city-scale platform day
     python benchmarks/validation_cost.py --demo district     # one demo-district day, every table
+    python benchmarks/validation_cost.py --demo district --engines sql   # one GX engine (its peak RSS alone)
 
 For each table: (a) landing = read + type + SQL rules + quarantine split (transforms.loader),
-(b) GX = the contract suite over the day's typed batch (chunked above 500k rows),
+(b) GX = the contract suite over the day's typed batch, per engine (`--engines`, default both):
+sql = GX's SQL datasource on the loader's DuckDB connection (the default), pandas = the batch
+pulled into pandas (chunked above 500k rows),
 (c) plain SQL = the same per-rule unexpected counts as one aggregate query over the typed batch.
 Results are written down in docs/benchmarks.md (never asserted in tests)."""
 from __future__ import annotations
@@ -85,7 +88,7 @@ def plain_sql_counts(con, table, batch: str) -> float:
     return time.monotonic() - started
 
 
-def measure(landing: Path, sources: list[str]) -> list[dict]:
+def measure(landing: Path, sources: list[str], engines: list[str]) -> list[dict]:
     out = []
     with tempfile.TemporaryDirectory() as tmp:
         con = duckdb.connect(str(Path(tmp) / "bench.duckdb"))
@@ -101,12 +104,13 @@ def measure(landing: Path, sources: list[str]) -> list[dict]:
                     continue
                 rows = con.execute(f"SELECT count(*) FROM {batch}").fetchone()[0]
                 sql_s = plain_sql_counts(con, t, batch)
-                started = time.monotonic()
-                validate_batch(con, runner, batch, t, DAY, None)
-                gx_s = time.monotonic() - started
+                gx_s = {}
+                for engine in engines:
+                    started = time.monotonic()
+                    validate_batch(con, runner, batch, t, DAY, None, engine=engine)
+                    gx_s[engine] = round(time.monotonic() - started, 2)
                 out.append({"table": t.qualified, "rows": rows, "land_s": round(land_s, 2),
-                            "gx_s": round(gx_s, 2), "plain_sql_s": round(sql_s, 3),
-                            "files": len(rep.files)})
+                            "gx_s": gx_s, "plain_sql_s": round(sql_s, 3), "files": len(rep.files)})
                 land_s = 0.0  # landing time is per source: reported on its first table
     return out
 
@@ -115,23 +119,30 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=0, help="synthetic city-scale xAPI rows for one day")
     ap.add_argument("--demo", choices=["tiny", "district"], help="one day of the demo district instead")
+    ap.add_argument("--engines", default="sql,pandas", help="GX engines to time, comma-separated (sql, pandas)")
     args = ap.parse_args()
+    engines = args.engines.split(",")
     with tempfile.TemporaryDirectory() as tmp:
         landing = Path(tmp) / "landing"
         if args.demo:
             from transforms.demo import generate_demo_district
 
             generate_demo_district(Path(tmp), dt.date(2026, 9, 7), 2, scale=args.demo)
-            results = measure(landing, ["roster", "platform", "training"])
+            results = measure(landing, ["roster", "platform", "training"], engines)
         else:
             write_city_day(landing, args.rows)
             size = (landing / "platform" / DAY / "statements.jsonl").stat().st_size
             print(f"statements.jsonl: {size / 1e6:.0f} MB")
-            results = measure(landing, ["roster", "platform"])
-    print("| table | rows | landing incl. SQL rules (s) | GX suite (s) | same rules as plain SQL (s) |")
-    print("|---|---|---|---|---|")
+            results = measure(landing, ["roster", "platform"], engines)
+    print("| table | rows | landing incl. SQL rules (s) | " + " | ".join(f"GX suite, {e} (s)" for e in engines)
+          + " | same rules as plain SQL (s) |")
+    print("|---|---|---|" + "---|" * len(engines) + "---|")
     for r in results:
-        print(f"| {r['table']} | {r['rows']:,} | {r['land_s']} | {r['gx_s']} | {r['plain_sql_s']} |")
+        print(f"| {r['table']} | {r['rows']:,} | {r['land_s']} | " + " | ".join(str(r["gx_s"][e]) for e in engines)
+              + f" | {r['plain_sql_s']} |")
+    print("| **total** | {:,} | {:.2f} | ".format(sum(r["rows"] for r in results), sum(r["land_s"] for r in results))
+          + " | ".join(f"{sum(r['gx_s'][e] for r in results):.2f}" for e in engines)
+          + f" | {sum(r['plain_sql_s'] for r in results):.3f} |")
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 

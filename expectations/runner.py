@@ -1,8 +1,16 @@
-"""Run a contract suite on a DataFrame with an ephemeral GX 1.x context and summarise it for
-Dagster. (dagster-ge only supports GX 0.x; this is the 1.x glue.)"""
+"""Run a contract suite with an ephemeral GX 1.x context and summarise it for Dagster.
+(dagster-ge only supports GX 0.x; this is the 1.x glue.)
+
+A day's typed batch is validated where the loader left it: GX's SQL datasource on the loader's
+DuckDB connection (expectations/duckdb_source.py), over the whole day at once. The one rule GX
+cannot express in DuckDB SQL — `pattern` (GX has no regex mapping for the DuckDB dialect) — runs
+on GX's pandas datasource over a frame of just the pattern columns. `WUDU_GX_ENGINE=pandas` keeps
+the former path (the whole batch as pandas frames of GX_CHUNK_ROWS rows) as the reference."""
 from __future__ import annotations
 
+import copy
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,11 +19,17 @@ import great_expectations as gx
 import pandas as pd
 
 from expectations.data_docs import file_url, make_offline
+from expectations.duckdb_source import add_duckdb_datasource
 from expectations.suites import QUARANTINED_FLAG, build_suite
 from transforms.contracts import Table
 
 logging.getLogger("great_expectations").setLevel(logging.WARNING)
+log = logging.getLogger("wudu.gx")
 SAMPLE_SIZE = 5
+# sql: GX on DuckDB SQL (default); pandas: the batch pulled into pandas, the former path and reference
+GX_ENGINE = os.environ.get("WUDU_GX_ENGINE", "sql")
+# expectations GX 1.x cannot run on DuckDB SQL; they run on a pandas frame of their columns
+PANDAS_ONLY = {"expect_column_values_to_match_regex"}
 
 
 @dataclass
@@ -26,6 +40,7 @@ class ExpectationOutcome:
     success: bool
     unexpected_count: int
     sample: list
+    error: str | None = None  # GX could not evaluate the expectation (it then counts as failed)
 
 
 @dataclass
@@ -73,36 +88,79 @@ class SuiteRunner:
             )
 
     def validate(self, df: pd.DataFrame, table: Table, day: str, previous_rows: int | None = None) -> SuiteOutcome:
+        """The table's suite on a pandas frame of the batch."""
         started = time.monotonic()
-        ctx = self.ctx
         # names carry the day: one context validates every day of a run, and replacing a day's
         # data source would orphan the checkpoint stored for the previous day
-        batch_def = (ctx.data_sources.add_or_update_pandas(f"{table.source}_{table.name}_{day}")
+        batch_def = (self.ctx.data_sources.add_or_update_pandas(f"{table.source}_{table.name}_{day}")
                      .add_dataframe_asset(table.name)
                      .add_batch_definition_whole_dataframe(day))
-        suite = ctx.suites.add_or_update(build_suite(table, day, previous_rows, flagged=QUARANTINED_FLAG in df.columns,
-                                                  rows=len(df)))
-        vd = ctx.validation_definitions.add_or_update(
-            gx.ValidationDefinition(name=f"{table.qualified}:{day}", data=batch_def, suite=suite))
-        result_format = {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE}
-        if self.docs_dir is not None:
-            # a checkpoint stores the result for the docs; the site is rendered once, in build_docs()
-            checkpoint = ctx.checkpoints.add_or_update(gx.Checkpoint(
-                name=f"wudu_{table.source}_{table.name}_{day}", validation_definitions=[vd], actions=[],
-                result_format=result_format))
-            from great_expectations.core.run_identifier import RunIdentifier
+        suite = build_suite(table, day, previous_rows, flagged=QUARANTINED_FLAG in df.columns, rows=len(df))
+        result, vri = self._run(batch_def, suite, f"{table.qualified}:{day}", f"{table.source}_{table.name}_{day}",
+                                day, {"dataframe": df})
+        return self._outcome(table, len(df), started, summarise(result, table), bool(result.success), vri)
 
-            run_id = RunIdentifier(run_name=f"{self.run_name or 'wudu'}_{day}")
-            vri, result = next(iter(checkpoint.run(batch_parameters={"dataframe": df}, run_id=run_id).run_results.items()))
-        else:
-            vri, result = None, vd.run(batch_parameters={"dataframe": df}, result_format=result_format)
-        outcome = SuiteOutcome(suite=table.qualified, success=bool(result.success), rows=len(df),
-                               seconds=time.monotonic() - started, outcomes=summarise(result, table),
-                               docs_path=str(self.docs_dir / "index.html") if self.docs_dir else None)
+    def validate_sql(self, con, batch: str, table: Table, day: str, previous_rows: int | None = None) -> SuiteOutcome:
+        """The table's suite as SQL on `con`, over the batch table `batch` (a TEMP table of the
+        loader's connection); its pattern expectations on a pandas frame of their columns."""
+        started = time.monotonic()
+        rows = con.execute(f"SELECT count(*) FROM {batch}").fetchone()[0]
+        columns = [d[0] for d in con.execute(f"SELECT * FROM {batch} LIMIT 0").description]
+        full = build_suite(table, day, previous_rows, flagged=QUARANTINED_FLAG in columns, rows=rows)
+        # copies: once the context holds a suite of this name (an earlier day), build_suite's
+        # expectations carry ids, and GX refuses to put an expectation into two suites
+        expectations = [copy.copy(e) for e in full.expectations]
+        on_pandas = [e for e in expectations if e.expectation_type in PANDAS_ONLY]
+        suite = gx.ExpectationSuite(name=full.name, expectations=[e for e in expectations if e not in on_pandas])
+        name = f"{table.source}_{table.name}_{day}"
+        batch_def = (add_duckdb_datasource(self.ctx, f"duckdb_{name}", con)
+                     .add_table_asset(table.name, table_name=batch)
+                     .add_batch_definition_whole_table(day))
+        result, vri = self._run(batch_def, suite, f"{table.qualified}:{day}", name, day, None)
+        outcomes, success = summarise(result, table), bool(result.success)
+        if on_pandas:
+            part_outcomes, part_success = self._validate_on_frame(con, batch, table, day, on_pandas)
+            outcomes, success = outcomes + part_outcomes, success and part_success
+        return self._outcome(table, rows, started, outcomes, success, vri)
+
+    def _validate_on_frame(self, con, batch: str, table: Table, day: str, expectations) -> tuple[list, bool]:
+        """`expectations` on one pandas frame of just their columns (a few short texts per row:
+        the sign-in times, never a big table). A validation of its own in the Data Docs."""
+        suite = gx.ExpectationSuite(name=f"{table.source}.{table.name}.pattern", expectations=expectations)
+        cols = ", ".join(sorted({'"' + e.column + '"' for e in expectations}))
+        name = f"{table.source}_{table.name}_{day}_pattern"
+        batch_def = (self.ctx.data_sources.add_or_update_pandas(name)
+                     .add_dataframe_asset(table.name)
+                     .add_batch_definition_whole_dataframe(day))
+        result, _ = self._run(batch_def, suite, f"{table.qualified}.pattern:{day}", name, day,
+                              {"dataframe": con.execute(f"SELECT {cols} FROM {batch}").df()})
+        return summarise(result, table), bool(result.success)
+
+    def _run(self, batch_def, suite: gx.ExpectationSuite, vd_name: str, checkpoint_name: str, day: str,
+             batch_parameters: dict | None):
+        """Run `suite` on `batch_def`: through a checkpoint that stores the result for the Data
+        Docs when the runner has a site, else directly. Returns (result, its docs identifier)."""
+        ctx = self.ctx
+        suite = ctx.suites.add_or_update(suite)
+        vd = ctx.validation_definitions.add_or_update(gx.ValidationDefinition(name=vd_name, data=batch_def, suite=suite))
+        result_format = {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE}
+        if self.docs_dir is None:
+            return vd.run(batch_parameters=batch_parameters, result_format=result_format), None
+        # a checkpoint stores the result for the docs; the site is rendered once, in build_docs()
+        checkpoint = ctx.checkpoints.add_or_update(gx.Checkpoint(
+            name=f"wudu_{checkpoint_name}", validation_definitions=[vd], actions=[], result_format=result_format))
+        from great_expectations.core.run_identifier import RunIdentifier
+
+        run_id = RunIdentifier(run_name=f"{self.run_name or 'wudu'}_{day}")
+        vri, result = next(iter(checkpoint.run(batch_parameters=batch_parameters, run_id=run_id).run_results.items()))
+        return result, vri
+
+    def _outcome(self, table: Table, rows: int, started: float, outcomes: list, success: bool, vri) -> SuiteOutcome:
+        outcome = SuiteOutcome(suite=table.qualified, success=success, rows=rows, seconds=time.monotonic() - started,
+                               outcomes=outcomes, docs_path=str(self.docs_dir / "index.html") if self.docs_dir else None)
         if vri is not None:
             self._stored.append((outcome, vri))
         return outcome
-
 
     def build_docs(self) -> str | None:
         """Render the Data Docs site for every validation this runner has stored."""
@@ -132,8 +190,30 @@ def summarise(result, table: Table) -> list[ExpectationOutcome]:
         outcomes.append(ExpectationOutcome(
             expectation=cfg.type, column=meta.get("column", column), rule=meta.get("rule", cfg.type),
             success=bool(r.success), unexpected_count=int(r.result.get("unexpected_count") or 0),
-            sample=[str(v) for v in sample]))
+            sample=[_shown(v) for v in sample], error=_error_of(r)))
+        if outcomes[-1].error:
+            log.warning(f"{table.qualified}: GX could not evaluate {cfg.type} on {column}: {outcomes[-1].error}")
     return outcomes
+
+
+def _error_of(r) -> str | None:
+    """The message of an exception GX caught while evaluating an expectation (GX 1.x keeps it
+    either flat or per metric), so an expectation GX could not run is not read as "0 unexpected"."""
+    info = r.exception_info or {}
+    found = [info] if "raised_exception" in info else [v for v in info.values() if isinstance(v, dict)]
+    msgs = [str(i.get("exception_message") or "error") for i in found if i.get("raised_exception")]
+    return "; ".join(msgs)[:300] or None
+
+
+def _shown(value) -> str:
+    """A sample value as text; a missing value reads NULL whichever engine found it (pandas
+    hands GX NaN/NaT/NA, SQL hands it None)."""
+    try:
+        if value is None or pd.isna(value) is True:
+            return "NULL"
+    except (TypeError, ValueError):
+        pass
+    return str(value)
 
 
 def validate_frame(df: pd.DataFrame, table: Table, day: str, previous_rows: int | None = None,
@@ -153,30 +233,37 @@ def merge_outcomes(parts: list[SuiteOutcome]) -> SuiteOutcome:
         for o in part.outcomes:
             key = (o.expectation, o.column, o.rule)
             if key not in merged:
-                merged[key] = ExpectationOutcome(o.expectation, o.column, o.rule, o.success, o.unexpected_count, list(o.sample))
+                merged[key] = ExpectationOutcome(o.expectation, o.column, o.rule, o.success, o.unexpected_count, list(o.sample),
+                                                 o.error)
             else:
                 m = merged[key]
                 m.success = m.success and o.success
                 m.unexpected_count += o.unexpected_count
                 m.sample = (m.sample + o.sample)[:SAMPLE_SIZE]
+                m.error = m.error or o.error
     return SuiteOutcome(suite=first.suite, success=all(p.success for p in parts), rows=sum(p.rows for p in parts),
                         seconds=sum(p.seconds for p in parts), outcomes=list(merged.values()), docs_path=first.docs_path)
 
 
-GX_CHUNK_ROWS = 500_000  # rows per GX batch; pandas memory is ~0.3 KB per xAPI row
+GX_CHUNK_ROWS = 500_000  # rows per pandas frame; pandas memory is ~0.3 KB per xAPI row
 
 
-def validate_batch(con, runner: SuiteRunner, batch: str, table, day: str, prev: int | None) -> SuiteOutcome:
-    """GX over the day's typed batch; big platform days go through in chunks so memory stays bounded."""
+def validate_batch(con, runner: SuiteRunner, batch: str, table, day: str, prev: int | None,
+                   engine: str | None = None) -> SuiteOutcome:
+    """GX over the day's typed batch `batch` on `con`: as SQL on DuckDB (`engine` "sql", the
+    default from WUDU_GX_ENGINE) or pulled into pandas ("pandas"; big days in chunks, so
+    uniqueness is per chunk there)."""
+    engine = engine or GX_ENGINE
+    if engine not in ("sql", "pandas"):
+        raise ValueError(f"WUDU_GX_ENGINE must be sql or pandas, not {engine!r}")
+    if engine == "sql":
+        return runner.validate_sql(con, batch, table, day, prev)
     n = con.execute(f"SELECT count(*) FROM {batch}").fetchone()[0]
     if n <= GX_CHUNK_ROWS:
         return runner.validate(con.execute(f"SELECT * FROM {batch}").df(), table, day, prev)
     cur = con.execute(f"SELECT * FROM {batch}")
     parts = []
-    while True:
-        df = cur.fetch_df_chunk(GX_CHUNK_ROWS // 2048)
-        if df.empty:
-            break
+    while not (df := cur.fetch_df_chunk(max(1, GX_CHUNK_ROWS // 2048))).empty:  # whole vectors of 2048 rows
         parts.append(runner.validate(df, table, day, None))
     merged = merge_outcomes(parts)
     # the docs link of the day goes to the first chunk's page

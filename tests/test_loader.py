@@ -7,7 +7,7 @@ import shutil
 import duckdb
 import pytest
 
-from expectations.runner import validate_frame
+from expectations.runner import SuiteRunner, validate_batch
 from transforms.reconcile import reconcile
 from tests.landing_fixtures import DAY, write_platform, write_roster, write_training
 from transforms.contracts import all_tables, load_contracts
@@ -53,13 +53,14 @@ def test_each_defect_is_quarantined_under_its_rule(con, landing):
         assert all(r["rows_read"] == r["rows_loaded"] + r["rows_quarantined"] for r in reconcile(con, source, DAY))
 
 
-def test_gx_suite_flags_the_same_rules(con, landing):
+@pytest.mark.parametrize("engine", ["sql", "pandas"])
+def test_gx_suite_flags_the_same_rules(con, landing, engine):
     write_roster(landing)
     expected = write_platform(landing)
     load_source_day(con, landing, "roster", DAY)
     load_source_day(con, landing, "platform", DAY)
     table = load_contracts()["platform"].tables["lesson_sessions"]
-    outcome = validate_frame(con.execute("SELECT * FROM _gx_batch__lesson_sessions").df(), table, DAY)
+    outcome = validate_batch(con, SuiteRunner(), "_gx_batch__lesson_sessions", table, DAY, None, engine=engine)
     # GX counts the rows each rule quarantined (whether the suite is red depends on the share)
     flagged_rules = {(o.rule, o.column) for o in outcome.outcomes if o.unexpected_count}
     for _, rule, col in expected:

@@ -130,6 +130,12 @@ def render_validation() -> str:
         "| `reconciliation` — rows read = rows loaded + rows quarantined, per file, counted back from the warehouse | ERROR, blocking | as above |",
         "| `<table>_suite` — the table's Great Expectations suite over the day's typed rows; red when one rule, or the quarantine in all, takes more than the table's `max_quarantine_share` (contract, default 5%) | WARN | the run goes on; failing rows are already in `raw.quarantine` |",
         "",
+        "The suite runs as SQL on DuckDB over the whole day (GX's SQL datasource on the loader's connection). "
+        "GX has no regex for DuckDB, so a `pattern` expectation runs on GX's pandas datasource over a frame of "
+        "just its column (Python `re.search`, as pandas' `str.contains`), shown as a second validation "
+        "`<suite>.pattern` in the Data Docs; personal columns' patterns are SQL rules only, never in GX. "
+        "`WUDU_GX_ENGINE=pandas` runs the whole suite on pandas frames instead (docs/decisions.md).",
+        "",
         "## Row rules (each failing row goes to `raw.quarantine` with file, row number, rule, column and value)",
         "",
         "| rule | catches | how to fix |",

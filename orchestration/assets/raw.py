@@ -37,7 +37,7 @@ CONTRACT_DOC_URL = (Path(__file__).resolve().parents[2] / "docs" / "sources.md")
 def _suite_metadata(outcomes: list[tuple[str, SuiteOutcome]], site_url: str | None = None) -> dict:
     failed = [
         {"day": day, "rule": o.rule, "column": o.column, "expectation": o.expectation,
-         "unexpected": o.unexpected_count, "sample": o.sample}
+         "unexpected": o.unexpected_count, "sample": [f"GX error: {o.error}"] if o.error else o.sample}
         for day, s in outcomes for o in s.failed
     ]
     meta: dict = {
