@@ -18,7 +18,7 @@ from expectations.runner import SuiteOutcome, SuiteRunner, validate_batch
 from orchestration.labels import CHECK_DESCRIPTIONS_ZH, labelled
 from orchestration.partitions import days_between, daily_partitions, window_days
 from orchestration.resources import WAREHOUSE_POOL, TransientWarehouseError, WarehouseResource
-from orchestration.run_guard import CLEAR_MISSING_TAG, raise_if_stopped
+from orchestration.run_guard import CLEAR_MISSING_TAG, RunStopped, raise_if_stopped
 from transforms.blocking import MISSING_IS_ERROR
 from transforms.contracts import Source, load_contracts
 from transforms.lake import sink_source_day
@@ -159,13 +159,17 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
                                            [batch]).fetchone()[0]:
                             continue
                         prev = previous_rows_read(con, source.name, t.name, day)
-                        suites[t.name].append((day, validate_batch(con, runner, batch, t, day, prev)))
+                        outcome = validate_batch(con, runner, batch, t, day, prev)
+                        # a stop interrupts GX's queries, which GX reports as expectation errors:
+                        # stop here instead of reading them as results
+                        raise_if_stopped(f"the rest of raw_{source.name} (after validating {t.name})")
+                        suites[t.name].append((day, outcome))
                         con.execute(f"DROP TABLE {batch}")
                     recon += [dict(r, day=day) for r in reconcile(con, source.name, day)]
             runner.build_docs()
             prune_sites(paths.gx_docs)
-        except TransientWarehouseError:
-            raise  # retried by the retry policy
+        except (TransientWarehouseError, RunStopped):
+            raise  # retried by the retry policy / the stop as it was asked
         except Exception as exc:
             raise dg.Failure(description=f"raw_{source.name} failed permanently: {exc}", allow_retries=False) from exc
 
