@@ -20,6 +20,7 @@ from transforms.pii import register_udfs
 from transforms.readers import (FastPathUnavailable, iter_jsonl_lines, jsonl_lines_sql, read_tabular,
                                 stage_csv_duckdb)
 from transforms.rules import checked_select, lit, q, scrub_sql
+from transforms.settings import duckdb_memory_limit
 
 log = logging.getLogger("wudu.loader")
 # CSV and JSONL through DuckDB's parallel readers (off: the Python readers only; tests compare the two)
@@ -329,7 +330,7 @@ def load_source_day(con: duckdb.DuckDBPyConnection, landing: Path, source: str, 
     register_udfs(con)
     con.execute("SET TimeZone = 'Asia/Shanghai'")
     # bounded memory for multi-GB platform streams: DuckDB spills work tables to disk beyond this
-    con.execute(f"SET memory_limit = '{os.environ.get('WUDU_DUCKDB_MEMORY_LIMIT', '1GB')}'")
+    con.execute(f"SET memory_limit = '{duckdb_memory_limit()}'")
     con.execute("SET preserve_insertion_order = false")
     for t in tables.values():
         con.execute(f"DROP TABLE IF EXISTS _gx_batch__{t.name}")

@@ -105,6 +105,12 @@ class MissingPiiKeyError(RuntimeError):
     """Real data and no key: nothing may be landed (the demo key is public)."""
 
 
+def duckdb_memory_limit() -> str:
+    """The memory cap of every DuckDB connection wudu writes with (loader, dbt profile, publish):
+    beyond it DuckDB spills work to disk, so a city day stays within a small machine."""
+    return os.environ.get("WUDU_DUCKDB_MEMORY_LIMIT", "1GB")
+
+
 def pii_key(root: str | Path | None = None) -> bytes:
     """The pseudonymisation key. Outside the demo data directory a missing key is an error, never a default."""
     key = os.environ.get("WUDU_PII_KEY")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import time
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ import duckdb
 
 from transforms.publish.labels import PUBLISHED_SCHEMAS, ZH_SCHEMA, load_labels, zh_view_columns, zh_view_name
 from transforms.processes import pid_alive
+from transforms.settings import duckdb_memory_limit
 
 # Written by DuckDB 2.x in the 1.4 storage format: readable by DuckDB >= 1.4 (the PyPI CLI 1.5.x,
 # DBeaver/JDBC 1.4+, Python/R 1.4+). Raise only when every analyst client can read the newer format.
@@ -52,15 +54,18 @@ def _tmp_name(target: Path, pid: int) -> Path:
 
 
 def remove_stale_temp_files(target: Path) -> list[Path]:
-    """Temporary files (and their WALs) of publishers that died without cleaning up."""
-    pattern = re.compile(rf"^\.{re.escape(target.name)}\.(\d+)\.tmp(\.wal)?$")
+    """Temporary files (and their WALs and spill folders) of publishers that died without cleaning up."""
+    pattern = re.compile(rf"^\.{re.escape(target.name)}\.(\d+)\.tmp(\.wal|\.spill)?$")
     removed = []
     if not target.parent.exists():
         return removed
     for entry in target.parent.iterdir():
         m = pattern.match(entry.name)
         if m and int(m.group(1)) != os.getpid() and not pid_alive(int(m.group(1))):
-            entry.unlink(missing_ok=True)
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
             removed.append(entry)
     return removed
 
@@ -139,7 +144,9 @@ def publish_duckdb(build: Path, target: Path, manifest: Path | None = None) -> P
     for leftover in (tmp, wal):
         leftover.unlink(missing_ok=True)
     try:
-        with duckdb.connect() as con:
+        # capped like the loader (a city day's publish held 2 GB uncapped); spills next to the target
+        config = {"memory_limit": duckdb_memory_limit(), "temp_directory": str(tmp.with_name(tmp.name + ".spill"))}
+        with duckdb.connect(config=config) as con:
             report = _write(con, build, tmp, manifest)
         _fsync(tmp)
         os.chmod(tmp, 0o444)  # analysts cannot write, whatever client they use
