@@ -135,6 +135,20 @@
     2) end
 {%- endmacro %}
 
+{#- The three lookup CTEs both 五度 term marts join (as na, cc and br): applicability per 学段,
+    overall confidence per count of dimensions at 中/高, bands as score ranges. -#}
+{% macro five_degree_lookup_ctes(evaluation, dims) -%}
+applicability as (
+    {{ five_degree_applicability_pivot(evaluation, dims) }}
+),
+confidence_by_count as (
+    {{ five_degree_confidence_by_count(dims) }}
+),
+band_ranges as (
+    {{ five_degree_band_ranges() }}
+)
+{%- endmacro %}
+
 {#- Bands as score ranges [min_score, next band's min_score) (a CTE), and the join that gives a row
     its band: the band with the highest min_score <= score; NULL for a NULL score or one below every band. -#}
 {% macro five_degree_band_ranges() -%}

@@ -26,15 +26,7 @@ standard as (
 weights as (
     {{ five_degree_weight_pivot('student', dims) }}
 ),
-applicability as (
-    {{ five_degree_applicability_pivot('student', dims) }}
-),
-confidence_by_count as (
-    {{ five_degree_confidence_by_count(dims) }}
-),
-band_ranges as (
-    {{ five_degree_band_ranges() }}
-),
+{{ five_degree_lookup_ctes('student', dims) }},
 scored as (
     select
         p.student_id,

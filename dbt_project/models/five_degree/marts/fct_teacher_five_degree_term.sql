@@ -16,15 +16,7 @@ standard as (
 weights as (
     {{ five_degree_weight_pivot('teacher', dims) }}
 ),
-applicability as (
-    {{ five_degree_applicability_pivot('teacher', dims) }}
-),
-confidence_by_count as (
-    {{ five_degree_confidence_by_count(dims) }}
-),
-band_ranges as (
-    {{ five_degree_band_ranges() }}
-),
+{{ five_degree_lookup_ctes('teacher', dims) }},
 scored as (
     select
         p.*,
