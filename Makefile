@@ -50,9 +50,12 @@ demo-data: setup
 run: demo-data
 	$(BIN)/wudu run --start $(START) --days $(DAYS)
 
-# Everything; the fast tier (tests/unit) is ordered first by tests/conftest.py.
+# Everything, on TEST_WORKERS pytest-xdist workers (two cores here: much of a test is waiting on a
+# subprocess, a JVM or a server); tests/conftest.py puts the fast tier first and groups the tests
+# that share a fixture. TEST_WORKERS=0 runs them in one process.
+TEST_WORKERS ?= 2
 test: setup browser java
-	$(BIN)/python -m pytest -q -ra --durations=30
+	$(BIN)/python -m pytest -q -ra --durations=30 -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder
 
 # Seconds, not minutes: rules, generators and layering without a warehouse run.
 test-fast: setup

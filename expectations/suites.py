@@ -32,7 +32,9 @@ def build_suite(table: Table, day: str, previous_rows: int | None = None, flagge
                 rows: int | None = None) -> gx.ExpectationSuite:
     """`flagged`: the batch carries the loader's `_quarantined` column (a bare frame in a test may not);
     `rows`: the batch's size, for the small-day tolerance."""
-    suite = gx.ExpectationSuite(name=f"{table.source}.{table.name}")
+    # collected first, the suite made once at the end: once a context holds a suite of this name
+    # (an earlier day), every add_expectation on a new one goes through its store (≈ 17 ms each)
+    expectations: list = []
     mostly = 1 - table.max_quarantine_share
     if rows:
         mostly = min(mostly, 1 - TOLERATED_ROWS / rows)
@@ -42,37 +44,37 @@ def build_suite(table: Table, day: str, previous_rows: int | None = None, flagge
         col = c.stored_name
         meta = lambda rule: {"rule": rule, "column": c.name, "label_zh": c.label_zh}  # noqa: E731
         if c.required:
-            suite.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column=col, mostly=mostly, meta=meta("required")))
+            expectations.append(gxe.ExpectColumnValuesToNotBeNull(column=col, mostly=mostly, meta=meta("required")))
         if c.allowed is not None:
-            suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column=col, value_set=list(c.allowed), mostly=mostly, meta=meta("allowed")))
+            expectations.append(gxe.ExpectColumnValuesToBeInSet(column=col, value_set=list(c.allowed), mostly=mostly, meta=meta("allowed")))
         if c.min is not None or c.max is not None:
-            suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(
+            expectations.append(gxe.ExpectColumnValuesToBeBetween(
                 column=col, min_value=c.min, max_value=c.max, mostly=mostly, meta=meta("range")))
         if c.pattern and not c.pii:  # personal data is hashed before GX sees it; its format is a SQL rule
-            suite.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column=col, regex=c.pattern, mostly=mostly, meta=meta("pattern")))
+            expectations.append(gxe.ExpectColumnValuesToMatchRegex(column=col, regex=c.pattern, mostly=mostly, meta=meta("pattern")))
         if table.day_column == c.name:
             lo, hi = (day_start, day_start + dt.timedelta(days=1) - dt.timedelta(microseconds=1))
             if c.type == "date":
                 # DATE reaches pandas as datetime64 at midnight; a `date` bound never compares
                 # equal to it, which made this rule fail on every row-free day
                 lo = hi = day_start
-            suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(
+            expectations.append(gxe.ExpectColumnValuesToBeBetween(
                 column=col, min_value=lo, max_value=hi, mostly=mostly, meta=meta("in_partition_day")))
         if c.references:
-            suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(
+            expectations.append(gxe.ExpectColumnValuesToBeInSet(
                 column=ref_flag_column(c.name), value_set=[True], mostly=mostly, meta=meta("unknown_reference")))
     key_meta = {"rule": "duplicate_key", "column": ",".join(table.key)}
     if len(table.key) == 1:
-        suite.add_expectation(gxe.ExpectColumnValuesToBeUnique(column=table.key[0], mostly=mostly, meta=key_meta))
+        expectations.append(gxe.ExpectColumnValuesToBeUnique(column=table.key[0], mostly=mostly, meta=key_meta))
     else:
-        suite.add_expectation(gxe.ExpectCompoundColumnsToBeUnique(column_list=list(table.key), mostly=mostly, meta=key_meta))
+        expectations.append(gxe.ExpectCompoundColumnsToBeUnique(column_list=list(table.key), mostly=mostly, meta=key_meta))
     if flagged:
-        suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(
+        expectations.append(gxe.ExpectColumnValuesToBeInSet(
             column=QUARANTINED_FLAG, value_set=[False], mostly=mostly,
             meta={"rule": "quarantine_share", "column": "*", "label_zh": "隔离行占比",
                   "max_share": table.max_quarantine_share}))
     if previous_rows and not table.sporadic:
         # table level: a day that collapses to under half of the previous day's rows is suspicious
-        suite.add_expectation(gxe.ExpectTableRowCountToBeBetween(
+        expectations.append(gxe.ExpectTableRowCountToBeBetween(
             min_value=previous_rows // 2, meta={"rule": "row_count_not_collapsed", "column": "*"}))
-    return suite
+    return gx.ExpectationSuite(name=f"{table.source}.{table.name}", expectations=expectations)

@@ -18,11 +18,14 @@ def landing(tmp_path):
 
 
 def pytest_sessionstart(session):
-    """dagster-dbt loads the manifest at import; prepare_if_dev() does nothing outside `dagster dev`."""
+    """dagster-dbt loads the manifest at import; prepare_if_dev() does nothing outside `dagster dev`.
+    (Once, in the process that starts the session: xdist workers find the manifest written.)"""
     import subprocess
     import sys
     from pathlib import Path
 
+    if hasattr(session.config, "workerinput"):
+        return
     project = Path(__file__).resolve().parents[1] / "dbt_project"
     if (project / "dbt_project.yml").exists() and not (project / "target" / "manifest.json").exists():
         dbt = Path(sys.executable).parent / "dbt"
@@ -30,10 +33,51 @@ def pytest_sessionstart(session):
         subprocess.run([str(dbt), "parse", "--quiet", "--profiles-dir", str(project)], cwd=project, env=env, check=True)
 
 
+# `make test` runs two pytest-xdist workers. Tests are handed out by group (the scheduler below):
+# a module's tests stay on one worker, so its module fixtures are built once; the modules sharing a
+# session fixture (built once per worker) share a group. Groups go out in collection order: the fast
+# tier first, then the longest groups (as `make test` measures them: --durations), so the two
+# workers finish together instead of one starting a 6-minute module at the end.
+# (xdist's own `--dist loadgroup` reads groups through a test-id attribute pytest 9.2 no longer has.)
+DEMO_RUN_MODULES = frozenset({"test_docs_snippets", "test_pipeline", "test_publish", "test_publish_postgres",
+                              "test_reports"})  # the users of the session's `demo_run`, checked at collection
+LONGEST_FIRST = ("test_planted_truth", "test_spark_parity", "test_nights_signals", "demo_run",
+                 "test_ui_backfill", "test_validation", "test_operations", "test_dbt_build", "test_demo_data",
+                 "test_spark_validation", "test_dbt_golden", "test_practice_marts", "test_rejected_file_granularity")
+
+
+def xdist_group_of(nodeid: str) -> str:
+    path = nodeid.split("::", 1)[0]
+    if path.startswith("tests/unit/"):
+        return "unit"
+    module = path.rsplit("/", 1)[-1].removesuffix(".py")
+    return "demo_run" if module in DEMO_RUN_MODULES else module
+
+
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_group_of(nodeid)
+
+    return GroupScheduling(config, log)
+
+
 def pytest_collection_modifyitems(session, config, items):
     """The fast tier (tests/unit: no warehouse, no Dagster run) runs first, so a broken rule fails in
-    seconds; the integration tests follow in their usual order."""
-    items.sort(key=lambda item: 0 if "/tests/unit/" in str(item.fspath) else 1)
+    seconds; the integration tests follow, longest groups first."""
+    users = {item.nodeid.split("::", 1)[0].rsplit("/", 1)[-1].removesuffix(".py") for item in items
+             if {"demo_run", "demo_warehouse"} & set(getattr(item, "fixturenames", ()))}
+    if not users <= DEMO_RUN_MODULES:
+        raise pytest.UsageError(f"add {sorted(users - DEMO_RUN_MODULES)} to DEMO_RUN_MODULES in tests/conftest.py: "
+                                "they use the session's demo_run and must share its xdist group")
+
+    def rank(item) -> int:
+        g = xdist_group_of(item.nodeid)
+        return 0 if g == "unit" else 1 + LONGEST_FIRST.index(g) if g in LONGEST_FIRST else 1 + len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: tests keep their order within a group
 
 
 DEMO_DAYS = ("2026-09-07", "2026-09-11")  # one school week of the tiny demo district

@@ -17,6 +17,10 @@ def make_demo(data_dir: Path, days: int = 2, start: dt.date = START) -> None:
     generate_demo_district(data_dir, start, days, scale="tiny")
 
 
+# every asset but the HTML reports, for runs whose test reads only the warehouse
+WITHOUT_REPORTS = dg.AssetSelection.all() - dg.AssetSelection.assets("five_degree_reports")
+
+
 def all_assets():
     from orchestration.definitions import defs
 

@@ -266,11 +266,11 @@ def district(tmp_path_factory):
 
 
 @pytest.mark.slow
-def test_district_generates_in_time(district):
+def test_district_generates_twenty_school_days(district):
     _, summary, seconds, days = district
     assert summary["school_days"] == 20 and summary["days"] == days
-    # a guard against pathological slowness, not a benchmark: 45 s alone here, twice that on a busy machine
-    assert seconds < 150
+    # how long it took is printed, not asserted (benchmarks are scripts: docs/benchmarks.md)
+    print(f"\ndistrict × {days} days generated in {seconds:.0f} s")
 
 
 @pytest.mark.slow

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline_helpers import materialize_range
+from pipeline_helpers import WITHOUT_REPORTS, materialize_range
 
 SCHOOL_DAYS = 20
 START = dt.date(2026, 10, 12)  # a Monday after National Day: 20 school days in 26 calendar days
@@ -43,7 +43,7 @@ def planted(tmp_path_factory):
     assert summary["school_days"] == SCHOOL_DAYS
     generated = time.monotonic()
     last = (START + dt.timedelta(days=days - 1)).isoformat()
-    result = materialize_range(data, START.isoformat(), last)
+    result = materialize_range(data, START.isoformat(), last, selection=WITHOUT_REPORTS)  # reads marts only
     assert result.success
     ran = time.monotonic()
     truth = World("district", summary["seed"], START).planted_truth()

@@ -1,6 +1,7 @@
 """The UI's view: `dagster dev` on loopback loads the code location (assets, checks, schedule,
-sensor), and a backfill launched through its GraphQL API over 5 days produces the same warehouse
-as five single-day runs."""
+sensor), and a backfill launched through its GraphQL API over three days produces the same warehouse
+as three single-day runs (a window run against day-by-day runs; the reports are left out of the
+day-by-day runs: the comparison reads the build warehouse, which they do not write)."""
 from __future__ import annotations
 
 import os
@@ -14,10 +15,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.pipeline_helpers import START, make_demo, materialize_day, table_fingerprints
+from tests.pipeline_helpers import START, WITHOUT_REPORTS, make_demo, materialize_day, table_fingerprints
 
 ROOT = Path(__file__).resolve().parents[1]
-DAYS = [f"2026-09-{d:02d}" for d in range(7, 12)]
+DAYS = [f"2026-09-{d:02d}" for d in range(7, 10)]
 
 LOCATION_QUERY = """
 { workspaceOrError { ... on Workspace { locationEntries { name
@@ -123,6 +124,6 @@ def test_ui_loads_code_location_and_backfill_equals_daily_runs(dagster_dev):
     daily = tmp / "daily"
     shutil.copytree(data / "landing", daily / "landing")
     for day in DAYS:
-        assert materialize_day(daily, day).success, day
+        assert materialize_day(daily, day, selection=WITHOUT_REPORTS).success, day
     build = Path("warehouse") / "build" / "wudu_build.duckdb"
     assert table_fingerprints(data / build) == table_fingerprints(daily / build)

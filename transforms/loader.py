@@ -109,11 +109,16 @@ def sha256_of(path: Path) -> str:
 
 
 def _iso_duration_seconds(expr: str) -> str:
+    """An ISO 8601 duration (xAPI `result.duration`, e.g. PT1M30.5S) as seconds text; other text is
+    kept as it is (the type rule then quarantines it). One regex pass per value: regexp_extract with
+    a list of group names returns every group at once (all empty when nothing matched, and for the
+    bare 'P' / 'PT', which are not durations either), bound once through a one-element list."""
     pat = r"^P(?:([0-9.]+)D)?(?:T(?:([0-9.]+)H)?(?:([0-9.]+)M)?(?:([0-9.]+)S)?)?$"
-    parts = [f"coalesce(TRY_CAST(nullif(regexp_extract({expr}, '{pat}', {i}), '') AS DOUBLE), 0) * {m}"
-             for i, m in ((1, 86400), (2, 3600), (3, 60), (4, 1))]
-    return (f"CASE WHEN regexp_full_match({expr}, '{pat}') AND {expr} NOT IN ('P', 'PT') "
-            f"THEN ({' + '.join(parts)})::VARCHAR ELSE {expr} END")
+    parts = [f"coalesce(TRY_CAST(nullif(g.{n}, '') AS DOUBLE), 0) * {m}"
+             for n, m in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1))]
+    return (f"CASE WHEN {expr} IS NULL THEN NULL ELSE list_transform([regexp_extract({expr}, '{pat}', "
+            f"['d', 'h', 'm', 's'])], lambda g: CASE WHEN g.d || g.h || g.m || g.s = '' THEN {expr} "
+            f"ELSE ({' + '.join(parts)})::VARCHAR END)[1] END")
 
 
 def _stage_jsonl(con, path: Path, table: Table) -> int:
