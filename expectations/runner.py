@@ -8,7 +8,6 @@ on GX's pandas datasource over a frame of just the pattern columns. `WUDU_GX_ENG
 the former path (the whole batch as pandas frames of GX_CHUNK_ROWS rows) as the reference."""
 from __future__ import annotations
 
-import copy
 import logging
 import os
 import time
@@ -109,11 +108,9 @@ class SuiteRunner:
         rows = con.execute(f"SELECT count(*) FROM {batch}").fetchone()[0]
         columns = [d[0] for d in con.execute(f"SELECT * FROM {batch} LIMIT 0").description]
         full = build_suite(table, day, previous_rows, flagged=QUARANTINED_FLAG in columns, rows=rows)
-        # copies: once the context holds a suite of this name (an earlier day), build_suite's
-        # expectations carry ids, and GX refuses to put an expectation into two suites
-        expectations = [copy.copy(e) for e in full.expectations]
-        on_pandas = [e for e in expectations if e.expectation_type in PANDAS_ONLY]
-        suite = gx.ExpectationSuite(name=full.name, expectations=[e for e in expectations if e not in on_pandas])
+        # each expectation goes into one of the two suites (GX refuses to put one into two)
+        on_pandas = [e for e in full.expectations if e.expectation_type in PANDAS_ONLY]
+        suite = gx.ExpectationSuite(name=full.name, expectations=[e for e in full.expectations if e not in on_pandas])
         name = f"{table.source}_{table.name}_{day}"
         batch_def = (add_duckdb_datasource(self.ctx, f"duckdb_{name}", con)
                      .add_table_asset(table.name, table_name=batch)
