@@ -46,11 +46,14 @@ LONGEST_FIRST = ("test_planted_truth", "test_spark_parity", "test_nights_signals
                  "test_spark_validation", "test_dbt_golden", "test_practice_marts", "test_rejected_file_granularity")
 
 
+def _module_of(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0].rsplit("/", 1)[-1].removesuffix(".py")
+
+
 def xdist_group_of(nodeid: str) -> str:
-    path = nodeid.split("::", 1)[0]
-    if path.startswith("tests/unit/"):
+    if nodeid.startswith("tests/unit/"):
         return "unit"
-    module = path.rsplit("/", 1)[-1].removesuffix(".py")
+    module = _module_of(nodeid)
     return "demo_run" if module in DEMO_RUN_MODULES else module
 
 
@@ -67,7 +70,7 @@ def pytest_xdist_make_scheduler(config, log):
 def pytest_collection_modifyitems(session, config, items):
     """The fast tier (tests/unit: no warehouse, no Dagster run) runs first, so a broken rule fails in
     seconds; the integration tests follow, longest groups first."""
-    users = {item.nodeid.split("::", 1)[0].rsplit("/", 1)[-1].removesuffix(".py") for item in items
+    users = {_module_of(item.nodeid) for item in items
              if {"demo_run", "demo_warehouse"} & set(getattr(item, "fixturenames", ()))}
     if not users <= DEMO_RUN_MODULES:
         raise pytest.UsageError(f"add {sorted(users - DEMO_RUN_MODULES)} to DEMO_RUN_MODULES in tests/conftest.py: "
