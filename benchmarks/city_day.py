@@ -27,20 +27,32 @@ import psutil
 REPO = Path(__file__).resolve().parents[1]
 
 BARE_LOAD = r"""
-import sys, duckdb, pathlib
+import sys, duckdb, pathlib, tempfile, zipfile
 landing, days, db = pathlib.Path(sys.argv[1]), sys.argv[2].split(","), sys.argv[3]
 con = duckdb.connect(db)
 n = 0
+
+def load(f, name):
+    low = f.name.lower()
+    if low.endswith(".csv"):
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_csv('{f}', all_varchar=true, ignore_errors=true)")
+    elif low.endswith((".jsonl", ".jsonl.gz")):
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_json('{f}', format='newline_delimited', ignore_errors=true)")
+    else:
+        return
+    print(f.name, con.execute(f"SELECT count(*) FROM {name}").fetchone()[0], flush=True)
+
 for day in days:
     for f in sorted(landing.glob(f"*/{day}/*")):
-        name = f"t{n}"; n += 1
-        if f.suffix == ".csv":
-            con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_csv('{f}', all_varchar=true, ignore_errors=true)")
-        elif f.suffix == ".jsonl":
-            con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_json('{f}', format='newline_delimited', ignore_errors=true)")
+        if f.suffix.lower() == ".zip":  # a OneRoster zip: its CSVs, unpacked as wudu's landing does
+            with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(f) as zf:
+                zf.extractall(tmp)
+                for m in sorted(pathlib.Path(tmp).iterdir()):
+                    n += 1
+                    load(m, f"t{n}")
         else:
-            continue
-        print(f.name, con.execute(f"SELECT count(*) FROM {name}").fetchone()[0], flush=True)
+            n += 1
+            load(f, f"t{n}")
 """
 
 
@@ -115,24 +127,32 @@ def main() -> None:
     ap.add_argument("--root", default="/work/city")
     ap.add_argument("--start", default="2026-09-08")
     ap.add_argument("--days", type=int, default=1)
+    ap.add_argument("--school-days", type=int, help="instead of --days: as many calendar days as that many school days take")
     ap.add_argument("--label", default="run")
     ap.add_argument("--code-dir", default=str(REPO), help="the wudu checkout whose code runs (default: this one)")
     ap.add_argument("--skip-bare", action="store_true")
+    ap.add_argument("--compress", action="store_true",
+                    help="generate with `demo-data --compress` (statements gzipped, roster zipped: what fits on disk for 20 days)")
     ap.add_argument("--skip-wudu", action="store_true")
     ap.add_argument("--with-reports", action="store_true",
                     help="also write the per-school reports (not in the issue's goal; ≈30 min for a city)")
     args = ap.parse_args()
     root = Path(args.root)
+    if args.school_days:
+        from transforms.demo.calendar import days_needed
+
+        args.days = days_needed(dt.date.fromisoformat(args.start), args.school_days)
     if any(p == REPO or p in REPO.parents for p in [root.resolve()]) or REPO in root.resolve().parents:
         sys.exit("city data must live outside the git worktree")
-    base = root / (f"base{args.days}" if args.days > 1 else "base")
+    base = root / ((f"base{args.days}" if args.days > 1 else "base") + ("z" if args.compress else ""))
     days = [(dt.date.fromisoformat(args.start) + dt.timedelta(days=i)).isoformat() for i in range(args.days)]
     venv_bin = Path(sys.executable).parent
     env = dict(os.environ, WUDU_DEMO="1", PYTHONPATH=str(Path(args.code_dir).resolve()))
     if not (base / "landing").is_dir():
         print(f"generating the city ({args.days} day(s)) in {base} …", flush=True)
         secs, rss, rc = timed([str(venv_bin / "wudu"), "demo-data", "--out", str(base), "--scale", "city",
-                               "--days", str(args.days), "--start", args.start], env, root / "generate.log")
+                               "--days", str(args.days), "--start", args.start] + (["--compress"] if args.compress else []),
+                              env, root / "generate.log")
         if rc:
             sys.exit(f"generation failed, see {root / 'generate.log'}")
         print(f"generated in {secs:.0f}s")

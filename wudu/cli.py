@@ -35,7 +35,8 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     run_window(args.start, args.days, None)  # a real date and at least one day, before anything is written
     started = time.monotonic()
     summary = generate_demo_district(Path(args.out).resolve(), dt.date.fromisoformat(args.start), args.days,
-                                     scale=args.scale, seed=args.seed, error_rate=args.error_rate)
+                                     scale=args.scale, seed=args.seed, error_rate=args.error_rate,
+                                     compress=args.compress)
     print(f"demo district ({args.scale}) written to {args.out} in {time.monotonic() - started:.1f}s")
     for k, v in summary.items():
         if not isinstance(v, (dict, list)):
@@ -269,6 +270,8 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--scale", default="district", choices=["tiny", "district", "city", "province"])
     d.add_argument("--seed", type=int, default=20260907)
     d.add_argument("--error-rate", type=float, default=0.01)
+    d.add_argument("--compress", action="store_true",
+                   help="statements as .jsonl.gz and the roster as a OneRoster zip every day (city-scale volumes)")
     d.set_defaults(fn=cmd_demo_data)
 
     r = sub.add_parser("run", help="materialise every asset for daily partitions through Dagster")

@@ -36,11 +36,14 @@ SOURCES = ("roster", "platform", "training")
 
 
 def generate_demo_district(out_dir: Path, start: dt.date, days: int, scale: str = "district", seed: int = 20260907,
-                           error_rate: float = 0.01, error_rates: dict[str, float] | None = None) -> dict:
+                           error_rate: float = 0.01, error_rates: dict[str, float] | None = None,
+                           compress: bool = False) -> dict:
     """Write `days` calendar days of exports from `start`; return headline counts.
 
     error_rate: share of data rows given one defect, split evenly over the rules that can occur in
-    each table; error_rates: per-rule shares instead (keys from RULES), e.g. {"duplicate_key": 0.02}."""
+    each table; error_rates: per-rule shares instead (keys from RULES), e.g. {"duplicate_key": 0.02};
+    compress: statements as .jsonl.gz and the roster as OneRoster's zip every day (a city day
+    uncompressed is 3.2 GB: twenty school days of it outgrow the disk)."""
     if days < 1:
         raise ValueError("days must be at least 1")
     out_dir = Path(out_dir)
@@ -55,7 +58,7 @@ def generate_demo_district(out_dir: Path, start: dt.date, days: int, scale: str 
     mark_demo_data_dir(out_dir)  # the public demo key is honoured only in this directory
     log = MutationLog(demo / "mutations.jsonl", rates_from(error_rate, error_rates),
                       total=None if error_rates else error_rate, keep_days_except={d.isoformat() for d in day_list})
-    platform = Platform(world, landing, log)
+    platform = Platform(world, landing, log, compress)
     training = Training(world, landing, log)
     practice = [Research(world, landing, log), Careers(world, landing, log),  # issue 17: the rest of 教科培
                 Programmes(world, landing, log, training)]
@@ -70,7 +73,7 @@ def generate_demo_district(out_dir: Path, start: dt.date, days: int, scale: str 
             for exporter in practice:
                 exporter.day(d, ref_t)
             platform.day(d, ref_t, ref_s)
-            roster_rows = RosterDay(world, d, landing, log, ref_t, ref_s).write()
+            roster_rows = RosterDay(world, d, landing, log, ref_t, ref_s, compress).write()
     finally:
         log.close()
     summary = _summary(world, start, day_list, platform, training, log, changes, roster_rows, error_rate)

@@ -116,8 +116,9 @@ class Statements:
 
 
 class Platform:
-    def __init__(self, world: World, landing: Path, log: MutationLog):
+    def __init__(self, world: World, landing: Path, log: MutationLog, compress: bool = False):
         self.w, self.landing, self.log = world, landing, log
+        self.statements_name = "statements.jsonl.gz" if compress else "statements.jsonl"
         w = world
         rng = rng_for(w.seed, "resources")
         # resources uploaded before the first day, so downloads have something to reuse at once
@@ -150,7 +151,7 @@ class Platform:
         school_day = is_school_day(day)
         out = self.landing / "platform" / ds
         hrng = rng_for(w.seed, "platform-headers", day.toordinal())
-        statements = JsonlSink(out / "statements.jsonl")
+        statements = JsonlSink(out / self.statements_name)
         lessons = CsvSink(out / "lesson_sessions.csv",
                           header_variant(PLATFORM["lesson_sessions"], LESSON_COLS, hrng, 0.1)) if school_day else None
         obs = CsvSink(out / "observations.csv",
@@ -188,7 +189,7 @@ class Platform:
                 sevals.write(self.log.mutate_rows(self.seval_spec, SEVAL_COLS, seval_rows, mrng, ds,
                                                   f"platform/{ds}/student_evaluations.csv", sevals.records + 1))
             statements.write(self.log.mutate_lines(self.xapi_mut, "statement_id", st.lines, mrng, ds,
-                                                   f"platform/{ds}/statements.jsonl", statements.records + 1))
+                                                   f"platform/{ds}/{self.statements_name}", statements.records + 1))
             counts.update(st.verbs)
             counts["lesson_sessions"] += len(lesson_rows)
             counts["observation_rows"] += len(obs_rows)
@@ -197,7 +198,7 @@ class Platform:
             if sink is not None:
                 sink.close()
         for path, sink in ((out / "lesson_sessions.csv", lessons), (out / "observations.csv", obs),
-                           (out / "student_evaluations.csv", sevals), (out / "statements.jsonl", statements)):
+                           (out / "student_evaluations.csv", sevals), (out / self.statements_name, statements)):
             if sink is not None and sink.records == 0:
                 path.unlink()  # nothing that day: no file
         self.totals.update(counts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gzip
 import io
 import zipfile
 from pathlib import Path
@@ -17,6 +18,7 @@ from transforms.contracts import Table
 
 FIXED_ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 FIXED_DOC_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
+GZIP_LEVEL = 1  # compressed exports (demo-data --compress) are for city-scale volumes: speed over size
 
 
 class CsvSink:
@@ -47,9 +49,17 @@ class CsvSink:
 
 
 class JsonlSink:
+    """JSON Lines, gzipped when the name ends in .gz (fixed header time: the same bytes every run)."""
+
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._fh = open(path, "w", encoding="utf-8", newline="\n")
+        self._file = None
+        if path.name.endswith(".gz"):
+            self._file = open(path, "wb")  # gzip header without a file name and with time 0
+            gz = gzip.GzipFile(filename="", mode="wb", compresslevel=GZIP_LEVEL, fileobj=self._file, mtime=0)
+            self._fh = io.TextIOWrapper(gz, encoding="utf-8", newline="\n")
+        else:
+            self._fh = open(path, "w", encoding="utf-8", newline="\n")
         self.records = 0
 
     def write(self, lines: list[str]) -> None:
@@ -60,6 +70,8 @@ class JsonlSink:
 
     def close(self) -> None:
         self._fh.close()
+        if self._file is not None:
+            self._file.close()
 
 
 def deterministic_zip(path: Path) -> zipfile.ZipFile:
