@@ -29,6 +29,9 @@ class CsvSink:
         if zip_file is not None:
             info = zipfile.ZipInfo(path.name, FIXED_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
+            # a ZipInfo of our own (fixed time) does not take the archive's level; Python 3.11 names
+            # the field _compresslevel (3.13 keeps that name as an alias of compress_level)
+            info._compresslevel = zip_file.compresslevel
             self._raw = zip_file.open(info, "w")
             self._fh = io.TextIOWrapper(self._raw, encoding=encoding, newline="")
         else:
@@ -74,9 +77,9 @@ class JsonlSink:
             self._file.close()
 
 
-def deterministic_zip(path: Path) -> zipfile.ZipFile:
+def deterministic_zip(path: Path, level: int | None = None) -> zipfile.ZipFile:
     path.parent.mkdir(parents=True, exist_ok=True)
-    return zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED)
+    return zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level)
 
 
 def write_xlsx(path: Path, header: list[str], rows: list[list], title: str | None = None,
