@@ -8,6 +8,8 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from orchestration.assets.reports import WITHOUT_REPORTS  # noqa: F401 (for runs whose test reads only the warehouse)
+
 START = dt.date(2026, 9, 7)  # a Monday
 
 
@@ -15,10 +17,6 @@ def make_demo(data_dir: Path, days: int = 2, start: dt.date = START) -> None:
     from transforms.demo import generate_demo_district
 
     generate_demo_district(data_dir, start, days, scale="tiny")
-
-
-# every asset but the HTML reports, for runs whose test reads only the warehouse
-WITHOUT_REPORTS = dg.AssetSelection.all() - dg.AssetSelection.assets("five_degree_reports")
 
 
 def all_assets():

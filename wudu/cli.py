@@ -59,13 +59,14 @@ def run_days(first: str, last: str, per_day: bool = False, verbose: bool = False
     from dagster import DagsterInstance
 
     from orchestration import run_guard
+    from orchestration.assets.reports import REPORTS_KEY
     from orchestration.definitions import defs
     from orchestration.partitions import days_between
 
     job = defs().resolve_job_def("wudu_daily")
     selection = None
     if without_reports:  # everything up to and including publishing; `wudu report` writes them later
-        selection = [k for k in job.asset_layer.selected_asset_keys if k.path[-1] != "five_degree_reports"]
+        selection = [k for k in job.asset_layer.selected_asset_keys if k != REPORTS_KEY]
     instance = DagsterInstance.get()
     windows = [(d, d) for d in days_between(first, last)] if per_day else [(first, last)]
     results = []

@@ -6,6 +6,11 @@ import dagster as dg
 from orchestration.partitions import daily_partitions
 from orchestration.resources import WarehouseResource
 
+REPORTS_KEY = dg.AssetKey("five_degree_reports")  # the function's name below
+# every asset but the HTML reports: a backfill or benchmark (`wudu run --without-reports`), and the
+# tests that read only the warehouse
+WITHOUT_REPORTS = dg.AssetSelection.all() - dg.AssetSelection.assets(REPORTS_KEY)
+
 
 def build_reports_asset(published: dg.AssetsDefinition) -> dg.AssetsDefinition:
     """Downstream of the published warehouse: reports read only what analysts read."""
