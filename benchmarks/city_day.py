@@ -15,6 +15,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -122,6 +123,40 @@ def step_times(dagster_home: Path) -> list[tuple[str, float]]:
     return sorted(((s.step_key, (s.end_time or 0) - (s.start_time or 0)) for s in stats), key=lambda x: -x[1])
 
 
+DAY_LINE = re.compile(r"^\w+ \d{4}-\d{2}-\d{2}: \d+ files, ")  # raw_<source>'s line after each landed day
+
+
+def run_breakdown(dagster_home: Path) -> dict:
+    """From the latest run's event log: GX seconds per source (the `suite` checks' gx_seconds) and
+    the seconds between a raw step's per-day lines (a day's landing plus the validation of the day
+    before it; the first from the step's start)."""
+    from dagster import DagsterEventType, DagsterInstance
+
+    os.environ["DAGSTER_HOME"] = str(dagster_home)
+    gx: dict[str, float] = {}
+    days: dict[str, list[float]] = {}
+    with DagsterInstance.get() as instance:
+        run = instance.get_runs(limit=1)[0]
+        for e in instance.all_logs(run.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION):
+            ev = e.dagster_event.event_specific_data
+            secs = [v.value for k, v in ev.metadata.items() if k.split()[0] == "gx_seconds"]  # label is bilingual
+            if ev.check_name == "suite" and secs:
+                gx[ev.asset_key.path[1]] = gx.get(ev.asset_key.path[1], 0.0) + float(secs[0])
+        last: dict[str, float] = {}
+        for e in instance.all_logs(run.run_id):
+            step = e.step_key or ""
+            if not step.startswith("raw_"):
+                continue
+            if e.dagster_event is not None and e.dagster_event.event_type == DagsterEventType.STEP_START:
+                last[step] = e.timestamp
+            elif e.dagster_event is None and step in last and DAY_LINE.match(e.user_message or ""):
+                days.setdefault(step, []).append(e.timestamp - last[step])
+                last[step] = e.timestamp
+    return {"gx_seconds_by_source": {k: round(v, 1) for k, v in sorted(gx.items())},
+            "seconds_between_day_lines": {k: {"days": len(v), "total": round(sum(v), 1), "min": round(min(v), 1),
+                                            "max": round(max(v), 1)} for k, v in sorted(days.items()) if v}}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--root", default="/work/city")
@@ -193,6 +228,8 @@ def main() -> None:
         out["steps"] = {k: round(v, 1) for k, v in steps}
         for k, v in steps:
             print(f"  {k:<40} {v:7.1f}s")
+        out["breakdown"] = run_breakdown(home)
+        print(json.dumps(out["breakdown"], indent=1))
         landing_validation = sum(v for k, v in steps if k.startswith("raw"))
         # the issue's "end to end": landing, validation, dbt, publish (the per-school reports that
         # follow publishing are a separate product, timed on their own line)
