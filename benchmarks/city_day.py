@@ -228,6 +228,10 @@ def main() -> None:
         out["steps"] = {k: round(v, 1) for k, v in steps}
         for k, v in steps:
             print(f"  {k:<40} {v:7.1f}s")
+        out["sizes_gb"] = {name: round(sum(f.stat().st_size for f in (run_dir / rel).rglob("*") if f.is_file()) / 1e9, 2)
+                           for name, rel in (("build", "warehouse/build"), ("gx_docs", "gx_docs"))}
+        published = run_dir / "warehouse" / "wudu.duckdb"
+        out["sizes_gb"]["published"] = round(published.stat().st_size / 1e9, 2) if published.exists() else None
         out["breakdown"] = run_breakdown(home)
         print(json.dumps(out["breakdown"], indent=1))
         landing_validation = sum(v for k, v in steps if k.startswith("raw"))
