@@ -15,7 +15,7 @@ from transforms.demo.calendar import ACADEMIC_SESSIONS
 from transforms.demo.mutators import MutationLog, TableSpec, _choice, _date_bad, _drop_last, _nonblank, required
 from transforms.demo.world import BACKBONE, DISTRICT_ID, DISTRICT_NAME, GRADES, SUBJECT_CODES, SUBJECTS, TITLES, \
     World, rng_for
-from transforms.demo.writers import GZIP_LEVEL, CsvSink, deterministic_zip
+from transforms.demo.writers import COMPRESS_LEVEL, CsvSink, deterministic_zip
 
 ROSTER = load_contracts()["roster"].tables
 FILES = {"orgs": "orgs.csv", "academic_sessions": "academicSessions.csv", "courses": "courses.csv",
@@ -64,7 +64,7 @@ class RosterDay:
         self.dir = landing / "roster" / self.ds
         # OneRoster's bulk zip: every day when compressed, else one day in four (both forms land)
         self.zipped = compress or day.toordinal() % 4 == 1
-        self.zip_level = GZIP_LEVEL if compress else None
+        self.zip_level = COMPRESS_LEVEL if compress else None
         self.counts: dict[str, int] = {}
 
     def display(self, name: str) -> str:

@@ -18,7 +18,7 @@ from transforms.contracts import Table
 
 FIXED_ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 FIXED_DOC_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
-GZIP_LEVEL = 1  # compressed exports (demo-data --compress) are for city-scale volumes: speed over size
+COMPRESS_LEVEL = 1  # gzip and zip deflate level of `demo-data --compress` (city-scale volumes): speed over size
 
 
 class CsvSink:
@@ -59,7 +59,7 @@ class JsonlSink:
         self._file = None
         if path.name.endswith(".gz"):
             self._file = open(path, "wb")  # gzip header without a file name and with time 0
-            gz = gzip.GzipFile(filename="", mode="wb", compresslevel=GZIP_LEVEL, fileobj=self._file, mtime=0)
+            gz = gzip.GzipFile(filename="", mode="wb", compresslevel=COMPRESS_LEVEL, fileobj=self._file, mtime=0)
             self._fh = io.TextIOWrapper(gz, encoding="utf-8", newline="\n")
         else:
             self._fh = open(path, "w", encoding="utf-8", newline="\n")
