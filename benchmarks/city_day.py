@@ -12,6 +12,7 @@ warehouse. Results are written down in docs/benchmarks.md (never asserted in tes
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -112,13 +113,19 @@ def load_average() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def step_times(dagster_home: Path) -> list[tuple[str, float]]:
-    """Seconds per Dagster step of the latest run in this instance."""
+@contextlib.contextmanager
+def latest_run(dagster_home: Path):
+    """(instance, the latest run) of the Dagster home a benchmark run wrote."""
     from dagster import DagsterInstance
 
     os.environ["DAGSTER_HOME"] = str(dagster_home)
     with DagsterInstance.get() as instance:
-        run = instance.get_runs(limit=1)[0]
+        yield instance, instance.get_runs(limit=1)[0]
+
+
+def step_times(dagster_home: Path) -> list[tuple[str, float]]:
+    """Seconds per Dagster step of the latest run in this instance."""
+    with latest_run(dagster_home) as (instance, run):
         stats = instance.get_run_step_stats(run.run_id)
     return sorted(((s.step_key, (s.end_time or 0) - (s.start_time or 0)) for s in stats), key=lambda x: -x[1])
 
@@ -130,13 +137,11 @@ def run_breakdown(dagster_home: Path) -> dict:
     """From the latest run's event log: GX seconds per source (the `suite` checks' gx_seconds) and
     the seconds between a raw step's per-day lines (a day's landing plus the validation of the day
     before it; the first from the step's start)."""
-    from dagster import DagsterEventType, DagsterInstance
+    from dagster import DagsterEventType
 
-    os.environ["DAGSTER_HOME"] = str(dagster_home)
     gx: dict[str, float] = {}
     days: dict[str, list[float]] = {}
-    with DagsterInstance.get() as instance:
-        run = instance.get_runs(limit=1)[0]
+    with latest_run(dagster_home) as (instance, run):
         for e in instance.all_logs(run.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION):
             ev = e.dagster_event.event_specific_data
             secs = [v.value for k, v in ev.metadata.items() if k.split()[0] == "gx_seconds"]  # label is bilingual
