@@ -6,6 +6,7 @@ Definitions loader."""
 import contextlib
 import json
 import os
+import shutil
 import subprocess
 from collections import Counter
 from collections.abc import Mapping
@@ -23,6 +24,9 @@ from transforms.blocking import blocking_problems, paragraph
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 DBT_BUILTIN_TESTS = ("not_null", "unique", "accepted_values", "relationships")
+# dagster-dbt gives every invocation its own target folder (dbt_project/target/<op>-<run>-<id>, ≈ 24 MB:
+# manifest, run_results, compiled SQL, dbt.log); a year of nights would leave ≈ 9 GB there
+DBT_TARGETS_KEPT = int(os.environ.get("WUDU_DBT_TARGETS_KEEP", "14"))
 
 
 def prepare_if_dev(project: DbtProject) -> None:
@@ -36,6 +40,19 @@ def prepare_if_dev(project: DbtProject) -> None:
 
 def wudu_dbt_project() -> DbtProject:
     return DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def prune_targets(target_path: Path, keep: int = DBT_TARGETS_KEPT) -> list[Path]:
+    """Delete all but the `keep` newest invocation folders beside `target_path` (its own included),
+    only those of this op (`<op name>-…`), never dbt's own files in target/."""
+    target_path = Path(target_path)
+    prefix = target_path.name.split("-")[0] + "-"
+    mine = [p for p in target_path.parent.glob(prefix + "*") if p.is_dir()]
+    old = sorted(mine, key=lambda p: p.stat().st_mtime, reverse=True)[keep:]
+    for p in old:
+        if p != target_path:
+            shutil.rmtree(p, ignore_errors=True)
+    return old
 
 
 def verbose() -> bool:
@@ -114,15 +131,18 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
         if excluded:
             args += ["--exclude", " ".join(excluded)]  # one value: dagster-dbt re-parses it
         invocation = dbt.cli(args, context=context)
-        if verbose():
-            yield from invocation.stream()
-            return
-        # dagster-dbt echoes every dbt line (START/OK per node) to stdout: keep them in a file and
-        # log one summary line instead
-        log_path = warehouse.paths.data_dir / "logs" / f"dbt_{context.run_id[:8]}_{min_day}_{max_day}.log"
-        log_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(log_path, "w", encoding="utf-8") as fh, contextlib.redirect_stdout(fh):
-            yield from invocation.stream()
-        context.log.info(f"dbt build: {dbt_summary(invocation.target_path)} (every dbt line: {log_path})")
+        try:
+            if verbose():
+                yield from invocation.stream()
+                return
+            # dagster-dbt echoes every dbt line (START/OK per node) to stdout: keep them in a file and
+            # log one summary line instead
+            log_path = warehouse.paths.data_dir / "logs" / f"dbt_{context.run_id[:8]}_{min_day}_{max_day}.log"
+            log_path.parent.mkdir(parents=True, exist_ok=True)
+            with open(log_path, "w", encoding="utf-8") as fh, contextlib.redirect_stdout(fh):
+                yield from invocation.stream()
+            context.log.info(f"dbt build: {dbt_summary(invocation.target_path)} (every dbt line: {log_path})")
+        finally:  # a failed build's folder is among the kept ones: it is the newest
+            prune_targets(invocation.target_path)
 
     return wudu_dbt_assets
