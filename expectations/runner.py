@@ -77,6 +77,10 @@ class SuiteRunner:
         self.docs_dir = docs_dir
         self.run_name = run_name
         self._stored: list[tuple[SuiteOutcome, object]] = []  # outcome, its ValidationResultIdentifier
+        # made once per runner, not per table-day: adding a datasource, asset or suite to a GX context
+        # goes through its stores, which cost more than a small day's SQL (docs/benchmarks.md)
+        self._batch_defs: dict[tuple, object] = {}
+        self._suites: dict[str, gx.ExpectationSuite] = {}  # the latest of each name, for the Data Docs
         self.ctx = gx.get_context(mode="ephemeral")
         _quiet(self.ctx)
         if docs_dir is not None:
@@ -92,11 +96,7 @@ class SuiteRunner:
     def validate(self, df: pd.DataFrame, table: Table, day: str, previous_rows: int | None = None) -> SuiteOutcome:
         """The table's suite on a pandas frame of the batch."""
         started = time.monotonic()
-        # names carry the day: one context validates every day of a run, and replacing a day's
-        # data source would orphan the validation definition stored for the previous day
-        batch_def = (self.ctx.data_sources.add_or_update_pandas(f"{table.source}_{table.name}_{day}")
-                     .add_dataframe_asset(table.name)
-                     .add_batch_definition_whole_dataframe(day))
+        batch_def = self._frame_batch_definition(f"{table.source}_{table.name}")
         suite = build_suite(table, day, previous_rows, flagged=QUARANTINED_FLAG in df.columns, rows=len(df))
         result, vri = self._run(batch_def, suite, f"{table.qualified}:{day}", day, {"dataframe": df})
         return self._outcome(table, len(df), started, summarise(result, table), bool(result.success), vri)
@@ -111,10 +111,7 @@ class SuiteRunner:
         # each expectation goes into one of the two suites (GX refuses to put one into two)
         on_pandas = [e for e in full.expectations if e.expectation_type in PANDAS_ONLY]
         suite = gx.ExpectationSuite(name=full.name, expectations=[e for e in full.expectations if e not in on_pandas])
-        name = f"{table.source}_{table.name}_{day}"
-        batch_def = (add_duckdb_datasource(self.ctx, f"duckdb_{name}", con)
-                     .add_table_asset(table.name, table_name=batch)
-                     .add_batch_definition_whole_table(day))
+        batch_def = self._table_batch_definition(con, f"{table.source}_{table.name}", batch)
         result, vri = self._run(batch_def, suite, f"{table.qualified}:{day}", day, None)
         outcomes, success = summarise(result, table), bool(result.success)
         if on_pandas:
@@ -127,29 +124,46 @@ class SuiteRunner:
         the sign-in times, never a big table). A validation of its own in the Data Docs."""
         suite = gx.ExpectationSuite(name=f"{table.source}.{table.name}.pattern", expectations=expectations)
         cols = ", ".join(sorted({'"' + e.column + '"' for e in expectations}))
-        name = f"{table.source}_{table.name}_{day}_pattern"
-        batch_def = (self.ctx.data_sources.add_or_update_pandas(name)
-                     .add_dataframe_asset(table.name)
-                     .add_batch_definition_whole_dataframe(day))
+        batch_def = self._frame_batch_definition(f"{table.source}_{table.name}_pattern")
         result, _ = self._run(batch_def, suite, f"{table.qualified}.pattern:{day}", day,
                               {"dataframe": con.execute(f"SELECT {cols} FROM {batch}").df()})
         return summarise(result, table), bool(result.success)
 
+    def _frame_batch_definition(self, name: str):
+        """A whole-dataframe batch definition (the frame comes with each validation), one per name."""
+        key = ("frame", name)
+        if key not in self._batch_defs:
+            self._batch_defs[key] = (self.ctx.data_sources.add_pandas(f"frame_{name}").add_dataframe_asset(name)
+                                     .add_batch_definition_whole_dataframe(name))
+        return self._batch_defs[key]
+
+    def _table_batch_definition(self, con, name: str, table_name: str):
+        """The whole of `table_name` on `con`, one per connection and name (a runner may outlive a
+        connection: a retried step reconnects)."""
+        key = ("sql", id(con), name, table_name)
+        if key not in self._batch_defs:
+            earlier = sum(1 for k in self._batch_defs if k[0] == "sql" and k[2] == name)  # on other connections
+            source = add_duckdb_datasource(self.ctx, f"duckdb_{name}" + (f"_{earlier}" if earlier else ""), con)
+            self._batch_defs[key] = (source.add_table_asset(name, table_name=table_name)
+                                     .add_batch_definition_whole_table(name), con)  # con kept: its id stays its own
+        return self._batch_defs[key][0]
+
     def _run(self, batch_def, suite: gx.ExpectationSuite, vd_name: str, day: str, batch_parameters: dict | None):
-        """Run `suite` on `batch_def`. The validation definition stores its result, which the
-        Data Docs site renders (once, in build_docs()) when the runner has one. No checkpoint: it
-        would only wrap this one run, and adding one per table-day costs more than the SQL does.
-        Returns (result, its docs identifier)."""
-        ctx = self.ctx
-        suite = ctx.suites.add_or_update(suite)
-        vd = ctx.validation_definitions.add_or_update(gx.ValidationDefinition(name=vd_name, data=batch_def, suite=suite))
+        """Run `suite` on the batch of `batch_def` (GX's public `Batch.validate`: no validation
+        definition or checkpoint to add to the context per table-day) and, when the runner has a
+        Data Docs site, store the result for build_docs() to render. Returns (result, its docs
+        identifier). `vd_name` names the validation in the result's meta."""
         result_format = {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE}
         run_id = RunIdentifier(run_name=f"{self.run_name or 'wudu'}_{day}")
-        result = vd.run(batch_parameters=batch_parameters, result_format=result_format, run_id=run_id)
+        result = batch_def.get_batch(batch_parameters=batch_parameters).validate(suite, result_format=result_format)
+        result.meta.update(run_id=run_id, validation_time=run_id.run_time, validation_name=vd_name)
         if self.docs_dir is None:
             return result, None
-        return result, ValidationResultIdentifier(expectation_suite_identifier=ExpectationSuiteIdentifier(name=suite.name),
-                                                  run_id=run_id, batch_identifier=result.batch_id)
+        self._suites[suite.name] = suite
+        vri = ValidationResultIdentifier(expectation_suite_identifier=ExpectationSuiteIdentifier(name=suite.name),
+                                         run_id=run_id, batch_identifier=result.batch_id)
+        self.ctx.validation_results_store.set(vri, result)
+        return result, vri
 
     def _outcome(self, table: Table, rows: int, started: float, outcomes: list, success: bool, vri) -> SuiteOutcome:
         outcome = SuiteOutcome(suite=table.qualified, success=success, rows=rows, seconds=time.monotonic() - started,
@@ -162,6 +176,8 @@ class SuiteRunner:
         """Render the Data Docs site for every validation this runner has stored."""
         if self.docs_dir is None:
             return None
+        for suite in self._suites.values():  # each suite's page: its latest day's version
+            self.ctx.suites.add_or_update(suite)
         self.ctx.build_data_docs(site_names=["wudu"])
         make_offline(self.docs_dir)
         for outcome, vri in self._stored:
