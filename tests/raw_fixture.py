@@ -76,8 +76,11 @@ def run_dbt(
     work_dir: Path,
     vars: Mapping[str, str] | None = None,
     check: bool = True,
+    window: tuple[str, str] | None = None,
 ) -> subprocess.CompletedProcess:
-    """Run dbt against db_path with target/log paths under work_dir (parallel runs never collide)."""
+    """Run dbt against db_path with target/log paths under work_dir (parallel runs never collide).
+    `window` (min_day, max_day) is passed as Dagster passes it, in WUDU_MIN_DAY / WUDU_MAX_DAY;
+    `vars` as on the command line by hand."""
     cmd = [
         dbt_executable(), *args,
         "--project-dir", str(DBT_DIR),
@@ -92,6 +95,10 @@ def run_dbt(
         "WUDU_BUILD_DB": str(db_path),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
+    for k in ("WUDU_MIN_DAY", "WUDU_MAX_DAY"):
+        env.pop(k, None)
+    if window:
+        env.update(WUDU_MIN_DAY=window[0], WUDU_MAX_DAY=window[1])
     proc = subprocess.run(cmd, cwd=DBT_DIR, env=env, capture_output=True, text=True, timeout=900)
     if check and proc.returncode != 0:
         raise AssertionError(

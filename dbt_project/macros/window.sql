@@ -1,10 +1,18 @@
-{#- The partition window passed by Dagster: --vars '{"min_day": "...", "max_day": "..."}' (inclusive). -#}
+{#- The partition window (inclusive): Dagster sets WUDU_MIN_DAY / WUDU_MAX_DAY for each run; by hand,
+    --vars '{"min_day": "...", "max_day": "..."}' works too (the environment wins when both are set).
+    Read only at execution (`execute`): dbt re-parses the whole project when --vars change or when
+    an env var it saw while parsing changes (≈ 20 s a run, docs/benchmarks.md), so parsing sees the
+    project defaults and the partial parse stays valid from one night to the next. -#}
+{% macro window_day(name) -%}
+    {%- if execute -%}{{ env_var('WUDU_' ~ (name | upper), var(name)) }}{%- else -%}{{ var(name) }}{%- endif -%}
+{%- endmacro %}
+
 {% macro min_day() -%}
-    cast('{{ var("min_day") }}' as date)
+    cast('{{ window_day("min_day") }}' as date)
 {%- endmacro %}
 
 {% macro max_day() -%}
-    cast('{{ var("max_day") }}' as date)
+    cast('{{ window_day("max_day") }}' as date)
 {%- endmacro %}
 
 {% macro in_window(column) -%}
