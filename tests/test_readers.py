@@ -2,6 +2,7 @@
 missing columns, bounded JSONL streaming. Every file is written by the test."""
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
 
@@ -11,7 +12,8 @@ import pytest
 from tests.landing_fixtures import SIGNIN_HEADER, SIGNINS, write_csv
 from transforms.contracts import load_contracts
 from transforms.errors import ContractError
-from transforms.readers import detect_encoding, iter_jsonl_lines, read_tabular
+from transforms.readers import (cell_text, detect_encoding, iter_jsonl_lines, read_tabular, xlsx_values,
+                                xlsx_values_openpyxl)
 
 SIGNINS_T = load_contracts()["training"].tables["signins"]
 PROJECTS_T = load_contracts()["training"].tables["projects"]
@@ -53,6 +55,51 @@ def test_xlsx_with_title_and_blank_rows_and_header_aliases(tmp_path):
     assert df.loc[1, "project_type"] == "网络研修"
     assert json.loads(df.loc[0, "_extra"]) == {"备注": "首期"}
     assert df.loc[1, "_extra"] in (None, "{}")
+
+
+def test_xlsx_cells_read_by_calamine_as_openpyxl_reads_them(tmp_path):
+    """The fast XLSX reader (python-calamine) gives the same text as openpyxl, the reference, for every
+    kind of cell an export holds: text with spaces, whole and fractional numbers, an ID typed as a
+    number, dates, date-times, times of day, booleans, a formula never computed, blanks, title
+    rows and empty rows, several sheets (an instructions sheet first) — and the demo's own workbooks."""
+    wb = openpyxl.Workbook()
+    info = wb.active
+    info.title = "填表说明"
+    info.append(["请按模板填写"])
+    ws = wb.create_sheet("上午")
+    ws.append([])
+    ws.append(["2026年秋季 签到表"])
+    ws.append(["编号", "数", "小数", "身份证号", "日期", "时间", "日期时间", "布尔", "公式", "空", "全角空格"])
+    ws.append(["q1", 24, 2.5, 110101198001010070, dt.date(2026, 9, 7), dt.time(8, 30),
+               dt.datetime(2026, 9, 7, 14, 5, 9), True, "=B4*2", None, "\u3000王建国 "])
+    ws.append(["q2", 0, -0.125, 13800138000, dt.datetime(2026, 9, 8), dt.time(0, 0, 1),
+               dt.datetime(2026, 12, 31, 23, 59, 59), False, None, "", "  "])
+    ws.append([None] * 11)
+    ws.append(["q3", 1e15, 123456789.123, "110101198001010078", dt.date(1999, 1, 1), dt.time(23, 59, 59),
+               dt.datetime(2000, 2, 29, 0, 0, 0), None, "text", None, "x"])
+    path = tmp_path / "签到.xlsx"
+    wb.save(path)  # the formula has no cached value (Excel has not computed it): both read a blank
+
+    demo = tmp_path / "demo"
+    from transforms.demo import generate_demo_district
+    generate_demo_district(demo, dt.date(2026, 9, 7), 1, scale="tiny")
+    books = [path, *sorted(demo.glob("landing/*/*/*.xlsx"))]
+    assert len(books) > 3
+    for book in books:
+        fast = [(n, [[cell_text(v) for v in r] for r in rows]) for n, rows in xlsx_values(book)]
+        ref = [(n, [[cell_text(v) for v in r] for r in rows]) for n, rows in xlsx_values_openpyxl(book)]
+        assert [n for n, _ in fast] == [n for n, _ in ref], book.name
+        for (name, a), (_, b) in zip(fast, ref):
+            width = max((len(r) for r in a + b), default=0)
+            pad = lambda rows: [r + [None] * (width - len(r)) for r in rows]  # noqa: E731
+            # openpyxl stops at the last row with a value; trailing empty rows are not records
+            a, b = pad(a), pad(b)
+            while a and not any(a[-1]):
+                a.pop()
+            while b and not any(b[-1]):
+                b.pop()
+            assert a == b, (book.name, name)
+            assert [type(v) for r in a for v in r] == [type(v) for r in b for v in r], (book.name, name)  # NumberCell
 
 
 def test_missing_required_column_names_file_and_column(tmp_path):

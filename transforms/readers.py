@@ -74,6 +74,35 @@ def cell_text(value) -> str | None:
     return text or None
 
 
+def xlsx_values(path: Path, display: str = "") -> list[tuple[str, list[list]]]:
+    """(sheet name, rows of cell values) of every worksheet, from row 1 and column A, values as Excel
+    typed them (cached results for formulas). python-calamine (Rust) parses the XML ≈ 10× faster than
+    openpyxl: a city day's 250k spreadsheet rows took ≈ 22 s of the training landing with openpyxl
+    (docs/benchmarks.md). openpyxl stays the reference (tests/test_readers.py compares the two cell by
+    cell) and the fallback for a workbook calamine cannot open, which is logged."""
+    try:
+        from python_calamine import CalamineWorkbook
+
+        wb = CalamineWorkbook.from_path(str(path))
+        try:
+            return [(name, wb.get_sheet_by_name(name).to_python(skip_empty_area=False)) for name in wb.sheet_names]
+        finally:
+            wb.close()
+    except Exception as exc:  # noqa: BLE001 - any failure: the reference reader decides
+        log.info("%s: read with openpyxl (%s: %s)", display or path.name, type(exc).__name__, exc)
+    return xlsx_values_openpyxl(path)
+
+
+def xlsx_values_openpyxl(path: Path) -> list[tuple[str, list[list]]]:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        return [(ws.title, [list(row) for row in ws.iter_rows(values_only=True)]) for ws in wb.worksheets]
+    finally:
+        wb.close()
+
+
 def _xls_cell(cell, datemode: int):
     import xlrd
 
@@ -94,14 +123,7 @@ def _read_sheets(path: Path, display: str) -> list[tuple[str | None, pd.DataFram
     try:
         sheets: list[tuple[str | None, list[list]]] = []
         if suffix in ("xlsx", "xlsm"):
-            import openpyxl
-
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-            try:
-                for ws in wb.worksheets:
-                    sheets.append((ws.title, [[cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]))
-            finally:
-                wb.close()
+            sheets = [(name, [[cell_text(v) for v in row] for row in rows]) for name, rows in xlsx_values(path, display)]
         elif suffix == "xls":
             import xlrd
 
