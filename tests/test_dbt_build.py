@@ -186,6 +186,23 @@ def test_rerunning_a_day_replaces_exactly_that_day(two_days):
     events(con, DAY2, "d2")  # as built, for the tests below
     con.close()
 
+    # 2c. day 1's raw rows hold one lesson three times (a re-delivery the loader did not catch): the
+    # fact keeps the latest load and, within it, the file's later record — one row, the right one
+    lesson = {"session_id": "L-d1v2", "school_id": "S1", "class_id": "C1", "teacher_id": "T1", "subject": "数学",
+              "start_time": ts(DAY1, "09:00"), "end_time": ts(DAY1, "09:45"), "responding_students": 20}
+    con = duckdb.connect(str(db))
+    insert(con, "platform__lesson_sessions", DAY1, [
+        {**lesson, "students_present": 36, "_loaded_at": datetime(2000, 1, 2), "_row_number": 7},
+        {**lesson, "students_present": 37, "_loaded_at": datetime(2000, 1, 2), "_row_number": 8},
+        {**lesson, "students_present": 99, "_loaded_at": datetime(1999, 12, 31), "_row_number": 9},
+    ])
+    con.close()
+    window(db, work, DAY1)
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("select session_id, students_present from marts.fct_lesson_sessions where day = ?",
+                       [DAY1]).fetchall() == [("L-d1v2", 37)]
+    con.close()
+
     # 3. day 1 re-landed EMPTY: day 1 emptied, day 2 untouched
     con = duckdb.connect(str(db))
     clear_events(con, DAY1)

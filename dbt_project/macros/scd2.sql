@@ -81,11 +81,30 @@
 {#- Latest record per key across daily snapshots. -#}
 {% macro latest_per_key(relation, key) -%}
     select
-        *,
-        max(partition_day) over () as latest_snapshot_day
-    from {{ relation }}
-    qualify row_number() over (
-        partition by {{ key }}
-        order by partition_day desc, loaded_at desc, source_row_number desc
-    ) = 1
+        latest.*,
+        (select max(partition_day) from {{ relation }}) as latest_snapshot_day
+    from (
+        {{ first_per_group(relation, [key], ['partition_day', 'loaded_at', 'source_row_number', 'source_file']) }}
+    ) latest
+{%- endmacro %}
+
+{#- The whole row that ranks first in each group of `partition_by` when ordered by `order_by`, every
+    column descending (NULL last); `where` filters the rows first. Ranked on the group and order
+    columns only, then the winners' whole rows joined back (a semi join on all of those columns,
+    NULL-safe): ranking whole rows sorts every column — a city day's 3.4M statements took 15 s of
+    fct_xapi_statements' 19 s that way, 2 s this way, with the same rows (docs/benchmarks.md). The
+    order columns must tell any two rows of a group apart (the loader's file and record number do). -#}
+{% macro first_per_group(relation, partition_by, order_by, where=none) -%}
+    {%- set cols = partition_by + order_by -%}
+    select r.*
+    from (select * from {{ relation }} {% if where %}where {{ where }}{% endif %}) r
+    semi join (
+        select {{ cols | join(', ') }}
+        from {{ relation }}
+        {% if where %}where {{ where }}{% endif %}
+        qualify row_number() over (
+            partition by {{ partition_by | join(', ') }}
+            order by {{ order_by | join(' desc, ') }} desc
+        ) = 1
+    ) winner on {% for c in cols %}r.{{ c }} is not distinct from winner.{{ c }}{% if not loop.last %} and {% endif %}{% endfor %}
 {%- endmacro %}

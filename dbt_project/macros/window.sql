@@ -23,13 +23,8 @@
     natural key and landing day (the latest load, then the last record of the file). The loader
     already quarantines in-file duplicates; this keeps a fact unique when a day was landed twice. -#}
 {% macro window_rows(model, key) -%}
-    select *
-    from {{ ref(model) }}
-    where {{ in_window('partition_day') }}
-    qualify row_number() over (
-        partition by {{ key | join(', ') }}, partition_day
-        order by loaded_at desc, source_row_number desc
-    ) = 1
+    {{ first_per_group(ref(model), key + ['partition_day'], ['loaded_at', 'source_row_number', 'source_file'],
+                       where=in_window('partition_day')) }}
 {%- endmacro %}
 
 {#- A fact's rows with the teacher version valid on their landing day; the district is the teacher's. -#}

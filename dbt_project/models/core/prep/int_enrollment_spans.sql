@@ -2,15 +2,9 @@
 -- from beginDate (open when empty) to the earliest of endDate and the last snapshot that still
 -- listed it (when it disappeared from the roster or was marked tobedeleted).
 with ranked as (
-    select
-        *,
-        max(partition_day) over () as latest_snapshot_day,
-        max(partition_day) over (partition by enrollment_id) as last_seen_day
-    from {{ ref('stg_roster__enrollments') }}
-    qualify row_number() over (
-        partition by enrollment_id
-        order by partition_day desc, loaded_at desc, source_row_number desc
-    ) = 1
+    -- the latest record of each enrollment; its landing day is the last snapshot that listed it
+    select *, partition_day as last_seen_day
+    from ({{ latest_per_key(ref('stg_roster__enrollments'), 'enrollment_id') }}) latest_enrollment
 )
 select
     enrollment_id,
