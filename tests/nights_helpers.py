@@ -81,6 +81,15 @@ def run_statuses(dagster_home: Path) -> dict[str, str]:
         return {r.run_id: r.status.value for r in instance.get_runs()}
 
 
+def checks_evaluated(dagster_home: Path) -> list[str]:
+    """Names of the asset checks every run in this instance evaluated, one entry per evaluation."""
+    import dagster as dg
+
+    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
+        return [e.dagster_event.event_specific_data.check_name for r in instance.get_runs()
+                for e in instance.all_logs(r.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)]
+
+
 def slots_held(dagster_home: Path) -> set[str]:
     import dagster as dg
 

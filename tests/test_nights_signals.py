@@ -9,7 +9,8 @@ import signal
 
 import pytest
 
-from tests.nights_helpers import AT_DBT, AT_LANDING, AT_PUBLISH, RunProcess, demo_env, kill_at, run_statuses, slots_held
+from tests.nights_helpers import (AT_DBT, AT_LANDING, AT_PUBLISH, RunProcess, checks_evaluated, demo_env, kill_at,
+                                  run_statuses, slots_held)
 from tests.pipeline_helpers import START, make_demo, table_fingerprints
 
 DAY = START.isoformat()
@@ -39,6 +40,11 @@ def test_without_reports_the_run_publishes_and_writes_no_report(night):
     assert not (night["data"] / "reports").exists()
     statuses = run_statuses(night["home"])
     assert list(statuses.values()) == ["SUCCESS"], statuses
+    # the daily job's own checks, not every check of its assets: the morning freshness check judges
+    # today, not the window, and stays out of a night as it does in the scheduled job
+    checks = checks_evaluated(night["home"])
+    assert "suite" in checks and "contract" in checks
+    assert "landing_freshness" not in checks
 
 
 def test_sigterm_stops_a_run_before_publish(night):
