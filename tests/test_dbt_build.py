@@ -138,7 +138,7 @@ def two_days(tmp_path_factory):
     con.close()
     window(db, work, DAY1)
     second = window(db, work, DAY2)
-    # a new night's window must not make dbt re-parse the whole project (≈ 20 s a run): only the
+    # a new night's window must not make dbt re-parse the whole project (11 s instead of 5): only the
     # first invocation in a fresh target folder parses everything
     assert "Unable to do partial parsing" not in second.stdout, second.stdout[:2000]
     return db, work

@@ -76,7 +76,7 @@ def keep_partial_parse(target_path: Path) -> None:
     """Make this invocation's parse state (partial_parse.msgpack) the one the next invocation starts
     from: dagster-dbt seeds each new target folder from dbt_project/target/, and dbt discards a state
     parsed with another profile (the build file's path is part of it), so a data directory other than
-    the one `make setup` parsed for would re-parse the whole project every night (≈ 20 s)."""
+    the one `make setup` parsed for would re-parse the whole project every night (11 s, not 5)."""
     made = Path(target_path) / PARTIAL_PARSE
     if not made.is_file():
         return
