@@ -91,8 +91,8 @@
 {#- The whole row that ranks first in each group of `partition_by` when ordered by `order_by`, every
     column descending (NULL last); `where` filters the rows first. Ranked on the group and order
     columns only, then the winners' whole rows joined back (a semi join on all of those columns,
-    NULL-safe): ranking whole rows sorts every column — a city day's 3.4M statements took 15 s of
-    fct_xapi_statements' 19 s that way, 2 s this way, with the same rows (docs/benchmarks.md). The
+    NULL-safe): ranking whole rows sorts every column — fct_xapi_statements on a city day's 3.4M
+    statements took 18.9 s that way, 8.8 s this way, with the same rows (docs/benchmarks.md). The
     order columns must tell any two rows of a group apart (the loader's file and record number do). -#}
 {% macro first_per_group(relation, partition_by, order_by, where=none) -%}
     {%- set cols = partition_by + order_by -%}
