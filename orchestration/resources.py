@@ -115,7 +115,8 @@ class WarehouseResource(dg.ConfigurableResource):
                 from transforms.publish.labels import MANIFEST
                 import_spark_tables(con, Path(self.spark["WUDU_SPARK_WAREHOUSE"]), manifest=MANIFEST)
             con.execute("CHECKPOINT")
-        return publish_duckdb(self.paths.build_db, self.paths.published_db)
+        # Spark's import replaces the facts without the dbt ledger's days: the file is written whole
+        return publish_duckdb(self.paths.build_db, self.paths.published_db, incremental=not self.is_spark)
 
 
 class PostgresTargetResource(dg.ConfigurableResource):

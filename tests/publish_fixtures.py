@@ -21,3 +21,30 @@ def small_build(path: Path, marker: int = 1, rows: int = 1000) -> Path:
         con.execute("CREATE OR REPLACE TABLE seeds.five_degree_bands AS SELECT '优秀' AS band, 1 AS band_order, "
                     "85.0 AS min_score")
     return path
+
+
+def small_manifest(path: Path) -> Path:
+    """A dbt manifest for small_build: fct_a is a daily fact (incremental by `day`), the rest tables."""
+    import json
+
+    def node(schema: str, name: str, materialized: str) -> dict:
+        return {"resource_type": "model", "schema": schema, "name": name, "config": {"materialized": materialized},
+                "description": f"小表 · {name}", "columns": {}}
+
+    nodes = {"model.wudu.fct_a": node("marts", "fct_a", "incremental"),
+             "model.wudu.fct_b": node("marts", "fct_b", "table")}
+    path.write_text(json.dumps({"nodes": nodes}), encoding="utf-8")
+    return path
+
+
+def note_window(build: Path, min_day: str, max_day: str) -> None:
+    """What dbt's on-run-start hook (macros/publish_ledger.sql) notes in the build file for a run."""
+    import uuid
+
+    with duckdb.connect(str(build)) as con:
+        con.execute("CREATE SCHEMA IF NOT EXISTS wudu_meta")
+        con.execute("CREATE TABLE IF NOT EXISTS wudu_meta.dbt_windows (window_id BIGINT PRIMARY KEY, invocation_id "
+                    "VARCHAR NOT NULL, min_day DATE NOT NULL, max_day DATE NOT NULL, full_refresh BOOLEAN NOT NULL, "
+                    "noted_at TIMESTAMP NOT NULL)")
+        con.execute("INSERT INTO wudu_meta.dbt_windows SELECT coalesce(max(window_id), 0) + 1, ?, ?::DATE, ?::DATE, "
+                    "false, now()::TIMESTAMP FROM wudu_meta.dbt_windows", [str(uuid.uuid4()), min_day, max_day])

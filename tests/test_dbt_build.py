@@ -222,6 +222,17 @@ def test_plain_build_and_full_refresh_reproduce_the_window_runs(two_days):
     run_dbt(["build", "--full-refresh", "--select", "tag:daily"], db, work)
     assert snapshot(db) == before
 
+    # every run noted the days it may change in the publish ledger (macros/publish_ledger.sql) before
+    # building — the window runs their window, a plain build and a full refresh every day — which is
+    # what the incremental publish refreshes (transforms/publish/ledger.py)
+    with duckdb.connect(str(db), read_only=True) as con:
+        ledger = con.execute("select window_id, min_day::varchar, max_day::varchar, full_refresh "
+                             "from wudu_meta.dbt_windows order by window_id").fetchall()
+    n = len(ledger)
+    assert [r[0] for r in ledger] == list(range(1, n + 1))
+    assert ledger[:2] == [(1, DAY1, DAY1, False), (2, DAY2, DAY2, False)]
+    assert ledger[-2:] == [(n - 1, "1900-01-01", "2999-12-31", False), (n, "1900-01-01", "2999-12-31", True)]
+
 
 def test_every_model_and_test_is_documented_and_docs_generate(two_days):
     db, work = two_days

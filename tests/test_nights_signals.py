@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import signal
 
+import duckdb
 import pytest
 
 from tests.nights_helpers import (AT_DBT, AT_LANDING, AT_PUBLISH, RunProcess, checks_evaluated, demo_env, kill_at,
@@ -81,6 +82,22 @@ def test_sigkill_at_landing_dbt_and_publish_then_a_plain_run_recovers(night):
     statuses = run_statuses(night["home"])
     assert "STARTED" not in statuses.values(), statuses
     assert slots_held(night["home"]) == set()
+    assert table_fingerprints(night["published"], schemas=("raw", "marts")) == night["reference"]
+
+
+def test_the_next_night_refreshes_the_standby_to_what_a_full_publish_writes(night):
+    """The file a publish replaces stays as the hidden standby; the next night's publish refreshes the
+    days the dbt ledger noted since (here: every night above, killed or not, re-ran DAY) and swaps it
+    in. Its marts must equal the first night's full publish."""
+    standby = night["published"].with_name(".wudu.duckdb.standby")
+    if not standby.exists():  # this test run alone: the night before makes the standby
+        assert RunProcess(RUN, night["env"]).wait() == 0
+    run = RunProcess(RUN, night["env"])
+    assert run.wait() == 0, run.output[-4000:]
+    with duckdb.connect(str(night["published"]), read_only=True) as con:
+        state = con.execute("SELECT mode, reason, refreshed_windows FROM wudu_meta.publish_state").fetchone()
+    assert state == ("incremental", "", f"{DAY}..{DAY}"), state
+    assert f"incremental: days {DAY}..{DAY} of the daily facts replaced" in run.output
     assert table_fingerprints(night["published"], schemas=("raw", "marts")) == night["reference"]
 
 

@@ -199,11 +199,12 @@ def cmd_publish(args: argparse.Namespace) -> int:
     # the build file has one writer: wait for a running night instead of failing on its DuckDB lock
     _locked_and_recovered(p.data_dir)
     try:
-        report = publish_duckdb(p.build_db, p.published_db)
+        report = publish_duckdb(p.build_db, p.published_db, incremental=not args.full)
     except PublishError as exc:
         print(f"wudu publish: {exc}", file=sys.stderr)  # the root cause first, e.g. "No space left on device"
         return 1
-    print(f"published {report.path} ({report.bytes:,} bytes, {len(report.tables)} tables) in {report.seconds:.1f}s")
+    how = "incremental" if report.mode == "incremental" else f"full: {report.reason}"
+    print(f"published {report.path} ({report.bytes:,} bytes, {len(report.tables)} tables) in {report.seconds:.1f}s ({how})")
     if report.unlabelled:
         print(f"warning: {len(report.unlabelled)} tables/columns have no description in the dbt YAML: "
               f"{', '.join(report.unlabelled[:10])}", file=sys.stderr)
@@ -306,6 +307,8 @@ def main(argv: list[str] | None = None) -> int:
     pb.add_argument("--to", help="postgresql://user@host:port/db (password from PGPASSWORD or ~/.pgpass); "
                                  "default: the analysts' DuckDB file")
     pb.add_argument("--analyst-role", default="wudu_analyst", help="PostgreSQL role granted read-only access")
+    pb.add_argument("--full", action="store_true", help="write every table of the analysts' file anew instead of "
+                    "refreshing the days dbt changed (e.g. after editing the build file by hand)")
     pb.add_argument("--data-dir")
     pb.set_defaults(fn=cmd_publish)
 

@@ -26,13 +26,17 @@ def build_publish_asset(dbt_assets: dg.AssetsDefinition) -> dg.AssetsDefinition:
         kinds={"duckdb"},
         description="Analyst warehouse 分析库: the marts, data-quality marts and reference seeds of the build "
                     "warehouse with a Chinese comment on every table and column, in DuckDB 1.4 storage format, "
-                    "swapped in atomically so queries never see a half-built state.",
+                    "swapped in atomically so queries never see a half-built state. Incremental: the previous "
+                    "file (a hidden standby) gets the daily facts' days dbt changed since it was written.",
     )
     def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         raise_if_stopped("publish", context)  # nothing is published after an interrupt
         report = warehouse.publish()
+        how = (f"incremental: days {', '.join(f'{a}..{b}' for a, b in report.refreshed) or 'none'} of the daily "
+               "facts replaced, the other tables rewritten" if report.mode == "incremental"
+               else f"full: every table written ({report.reason})")
         context.log.info(f"published {report.path} ({report.bytes:,} bytes, {len(report.tables)} tables, "
-                         f"{len(report.views)} Chinese views) in {report.seconds:.1f}s")
+                         f"{len(report.views)} Chinese views) in {report.seconds:.1f}s — {how}")
         if report.unlabelled:
             context.log.warning(f"{len(report.unlabelled)} published tables/columns have no description in the "
                                 f"dbt YAML (no comment): {', '.join(report.unlabelled[:20])}")
@@ -40,6 +44,9 @@ def build_publish_asset(dbt_assets: dg.AssetsDefinition) -> dg.AssetsDefinition:
             "path": dg.MetadataValue.path(str(report.path)),
             "bytes": report.bytes,
             "seconds": round(report.seconds, 2),
+            "mode": report.mode,
+            "full_publish_reason": report.reason,
+            "refreshed_days": ", ".join(f"{a}..{b}" for a, b in report.refreshed),
             "table_rows": dg.MetadataValue.json(report.tables),
             "unlabelled": len(report.unlabelled),
         })

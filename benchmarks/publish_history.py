@@ -1,0 +1,81 @@
+"""Does the nightly publish cost grow with the days the warehouse holds? Full vs incremental publish
+of one build file given 1, then N days of history.
+
+    python benchmarks/publish_history.py --build /work/city/run_s24d/warehouse/build/wudu_build.duckdb \
+        --days 1 5 10
+
+For each history length it copies the build file to a temp dir, repeats every daily fact's rows on
+the following days (day + 1 … day + N-1: the facts of a longer term, same shape), then publishes as
+the nights would: a full publish, a second one (the first file becomes the standby), and two nights
+that each re-run the last day (noted in the dbt ledger as dbt would). Prints seconds and file sizes.
+Results are written down in docs/benchmarks.md (never asserted in tests)."""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import duckdb  # noqa: E402
+
+from tests.publish_fixtures import note_window  # noqa: E402  (what dbt's on-run-start hook writes)
+from transforms.publish.duckdb_file import publish_duckdb  # noqa: E402
+from transforms.publish.ledger import daily_tables  # noqa: E402
+
+
+def _extend_history(build: Path, days: int) -> tuple[str, str, int]:
+    """Repeat the daily facts' rows on the next days-1 days; returns (first day, last day, fact rows)."""
+    daily = daily_tables()
+    with duckdb.connect(str(build)) as con:
+        con.execute("SET preserve_insertion_order = false")
+        first, rows = None, 0
+        for (schema, table), column in daily.items():
+            rel, day = f'"{schema}"."{table}"', f'"{column}"'
+            lo = con.execute(f"SELECT min({day}) FROM {rel}").fetchone()[0]
+            if lo is None:
+                continue
+            first = min(first or lo, lo)
+            for k in range(1, days):
+                con.execute(f"INSERT INTO {rel} SELECT * REPLACE (({day} + {k})::DATE AS {day}) FROM {rel} "
+                            f"WHERE {day} = DATE '{lo}'")
+            rows += con.execute(f"SELECT count(*) FROM {rel}").fetchone()[0]
+        con.execute("CHECKPOINT")
+    last = str(first + timedelta(days=days - 1))
+    return str(first), last, rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", required=True, help="a build file (e.g. a city day's) to publish from")
+    ap.add_argument("--days", type=int, nargs="+", default=[1, 5])
+    ap.add_argument("--tmp", default=None, help="scratch directory (default: the system's)")
+    args = ap.parse_args()
+    results = []
+    for days in args.days:
+        with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
+            build, target = Path(tmp) / "build.duckdb", Path(tmp) / "pub" / "wudu.duckdb"
+            shutil.copyfile(args.build, build)
+            started = time.monotonic()
+            first, last, rows = _extend_history(build, days)
+            row = {"history_days": days, "daily_fact_rows": rows, "build_bytes": build.stat().st_size,
+                   "extend_s": round(time.monotonic() - started, 1), "nights": []}
+            note_window(build, first, last)
+            for night in range(4):
+                if night:
+                    note_window(build, last, last)  # the night re-ran its last day
+                report = publish_duckdb(build, target)
+                row["nights"].append({"mode": report.mode, "seconds": round(report.seconds, 1),
+                                      "bytes": report.bytes, "reason": report.reason})
+            results.append(row)
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+    print(json.dumps(results, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
