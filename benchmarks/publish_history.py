@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -25,8 +26,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import duckdb  # noqa: E402
 
 from tests.publish_fixtures import note_window  # noqa: E402  (what dbt's on-run-start hook writes)
-from transforms.publish.duckdb_file import publish_duckdb  # noqa: E402
 from transforms.publish.ledger import daily_tables  # noqa: E402
+
+
+_PUBLISH = """
+import json, sys
+from pathlib import Path
+from transforms.publish.duckdb_file import publish_duckdb
+r = publish_duckdb(Path(sys.argv[1]), Path(sys.argv[2]))
+hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM"))
+print(json.dumps({"mode": r.mode, "seconds": round(r.seconds, 1), "bytes": r.bytes, "reason": r.reason,
+                  "peak_rss_mb": hwm // 1024}))
+"""
 
 
 def _extend_history(build: Path, days: int) -> tuple[str, str, int]:
@@ -69,9 +80,11 @@ def main() -> None:
             for night in range(4):
                 if night:
                     note_window(build, last, last)  # the night re-ran its last day
-                report = publish_duckdb(build, target)
-                row["nights"].append({"mode": report.mode, "seconds": round(report.seconds, 1),
-                                      "bytes": report.bytes, "reason": report.reason})
+                # in a child process, whose VmHWM is the publish's own peak (ru_maxrss would carry the
+                # parent's over the fork: docs/benchmarks.md, "Large JSONL")
+                out = subprocess.run([sys.executable, "-c", _PUBLISH, str(build), str(target)], check=True,
+                                     capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1]).stdout
+                row["nights"].append(json.loads(out.strip().splitlines()[-1]))  # after any progress line
             results.append(row)
             print(json.dumps(row, ensure_ascii=False), flush=True)
     print(json.dumps(results, indent=2, ensure_ascii=False))
