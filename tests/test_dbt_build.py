@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 from raw_fixture import create_raw_schema, delete_day, insert, run_dbt
+from tests.publish_fixtures import note_window
 
 DAY1, DAY2 = "2026-09-07", "2026-09-08"
 DAILY_FACTS = {
@@ -232,6 +233,12 @@ def test_plain_build_and_full_refresh_reproduce_the_window_runs(two_days):
     assert [r[0] for r in ledger] == list(range(1, n + 1))
     assert ledger[:2] == [(1, DAY1, DAY1, False), (2, DAY2, DAY2, False)]
     assert ledger[-2:] == [(n - 1, "1900-01-01", "2999-12-31", False), (n, "1900-01-01", "2999-12-31", True)]
+    # the publishing tests write the ledger the same way (tests/publish_fixtures.py note_window)
+    note_window(work / "fixture.duckdb", DAY1, DAY1)
+    shape = "select column_name, data_type, is_nullable from information_schema.columns " \
+            "where table_schema = 'wudu_meta' and table_name = 'dbt_windows' order by ordinal_position"
+    with duckdb.connect(str(db), read_only=True) as a, duckdb.connect(str(work / "fixture.duckdb")) as b:
+        assert a.execute(shape).fetchall() == b.execute(shape).fetchall()
 
 
 def test_every_model_and_test_is_documented_and_docs_generate(two_days):
