@@ -40,8 +40,9 @@ print(json.dumps({"mode": r.mode, "seconds": round(r.seconds, 1), "bytes": r.byt
 """
 
 
-def _extend_history(build: Path, days: int) -> tuple[str, str, int]:
-    """Repeat the daily facts' rows on the next days-1 days; returns (first day, last day, fact rows)."""
+def extend_history(build: Path, days: int, vary: dict[str, list[str]] | None = None) -> tuple[str, str, int]:
+    """Repeat the daily facts' rows on the next days-1 days; returns (first day, last day, fact rows).
+    `vary`: table -> columns given a per-day suffix on the copies (keys that must stay unique)."""
     daily = daily_tables()
     with duckdb.connect(str(build)) as con:
         con.execute("SET preserve_insertion_order = false")
@@ -53,7 +54,8 @@ def _extend_history(build: Path, days: int) -> tuple[str, str, int]:
                 continue
             first = min(first or lo, lo)
             for k in range(1, days):
-                con.execute(f"INSERT INTO {rel} SELECT * REPLACE (({day} + {k})::DATE AS {day}) FROM {rel} "
+                varied = "".join(f', "{c}" || \'|+{k}\' AS "{c}"' for c in (vary or {}).get(table, []))
+                con.execute(f"INSERT INTO {rel} SELECT * REPLACE (({day} + {k})::DATE AS {day}{varied}) FROM {rel} "
                             f"WHERE {day} = DATE '{lo}'")
             rows += con.execute(f"SELECT count(*) FROM {rel}").fetchone()[0]
         con.execute("CHECKPOINT")
@@ -73,7 +75,7 @@ def main() -> None:
             build, target = Path(tmp) / "build.duckdb", Path(tmp) / "pub" / "wudu.duckdb"
             shutil.copyfile(args.build, build)
             started = time.monotonic()
-            first, last, rows = _extend_history(build, days)
+            first, last, rows = extend_history(build, days)
             row = {"history_days": days, "daily_fact_rows": rows, "build_bytes": build.stat().st_size,
                    "extend_s": round(time.monotonic() - started, 1), "nights": []}
             note_window(build, first, last)
