@@ -36,7 +36,8 @@ def unique_keys() -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for n in nodes.values():
         meta = n.get("test_metadata") or {}
-        if n.get("resource_type") == "test" and meta.get("name") == "unique" and n.get("attached_node") in daily:
+        if n.get("resource_type") == "test" and meta.get("name") in ("unique", "unique_in_window") \
+                and n.get("attached_node") in daily:
             out.setdefault(daily[n["attached_node"]], []).append(meta["kwargs"]["column_name"])
     return out
 

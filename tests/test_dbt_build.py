@@ -215,6 +215,26 @@ def test_rerunning_a_day_replaces_exactly_that_day(two_days):
         assert emptied[fact][DAY2] == first[fact][DAY2], f"{fact}: day 2 must be untouched"
 
 
+def test_a_daily_fact_key_seen_again_on_another_day_fails_the_window_runs(two_days):
+    """unique_in_window (tests/generic/): the keys of a run's window must occur once among every day
+    held — a lesson delivered again on another day fails the nights of both days. Fix a failure there."""
+    db, work = two_days
+    select = ["test", "--select", "fct_lesson_sessions,test_name:unique_in_window"]
+    with duckdb.connect(str(db)) as con:  # day 2's lesson, also on day 1 (emptied by the test above)
+        key = con.execute("select session_key from marts.fct_lesson_sessions where day = ?", [DAY2]).fetchone()[0]
+        con.execute("insert into marts.fct_lesson_sessions select * replace (cast(? as date) as day) "
+                    "from marts.fct_lesson_sessions where day = ?", [DAY1, DAY2])
+    try:
+        for day in (DAY1, DAY2):
+            out = run_dbt(select, db, work, window=(day, day), check=False)
+            assert out.returncode != 0 and "FAIL 1 unique_in_window_fct_lesson_sessions_session_key" in out.stdout, \
+                (day, out.stdout[-2000:])
+    finally:
+        with duckdb.connect(str(db)) as con:
+            con.execute("delete from marts.fct_lesson_sessions where day = ? and session_key = ?", [DAY1, key])
+    assert run_dbt(select, db, work, window=(DAY2, DAY2)).returncode == 0
+
+
 def test_plain_build_and_full_refresh_reproduce_the_window_runs(two_days):
     db, work = two_days
     before = snapshot(db)
