@@ -173,8 +173,12 @@ def _standby_name(target: Path) -> Path:
     return target.with_name(f".{target.name}.standby")
 
 
-def _attach(con: duckdb.DuckDBPyConnection, build: Path, pub: Path, new: bool) -> None:
+def _attach_build(con: duckdb.DuckDBPyConnection, build: Path) -> None:
     con.execute(f"ATTACH {_lit(str(build))} AS build (READ_ONLY)")
+
+
+def _attach(con: duckdb.DuckDBPyConnection, build: Path, pub: Path, new: bool) -> None:
+    _attach_build(con, build)
     # a new file in the 1.4 format; an existing one keeps the format it was written in
     con.execute(f"ATTACH {_lit(str(pub))} AS pub" + (f" (STORAGE_VERSION {_lit(STORAGE_VERSION)})" if new else ""))
     con.execute("USE pub")  # unqualified names (views, comments) resolve in the analysts' file
@@ -218,7 +222,7 @@ def _refresh_standby(build: Path, standby: Path, spill: Path, labels: dict, dail
     per-day row counts of every daily fact must equal the build file's. Returns the report, or why the
     standby cannot be refreshed (nothing in it changed then)."""
     with _connect(spill) as con:
-        con.execute(f"ATTACH {_lit(str(build))} AS build (READ_ONLY)")
+        _attach_build(con, build)  # first: its ledger decides whether the standby is opened at all
         ledger = read_ledger(con, "build")
         if ledger is None:
             return "the build file has no dbt publish ledger yet"
