@@ -8,7 +8,9 @@ For each history length it copies the build file to a temp dir, repeats every da
 the following days (day + 1 … day + N-1: the facts of a longer term, same shape), then publishes as
 the nights would: a full publish, a second one (the first file becomes the standby), and two nights
 that each re-run the last day (noted in the dbt ledger as dbt would). Prints seconds and file sizes.
-Results are written down in docs/benchmarks.md (never asserted in tests)."""
+With `--postgres`, each night also copies the analysts' file to a throw-away PostgreSQL server (the
+first copy full, then incremental). Results are written down in docs/benchmarks.md (never asserted
+in tests)."""
 from __future__ import annotations
 
 import argparse
@@ -18,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from datetime import timedelta
 from pathlib import Path
 
@@ -25,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import duckdb  # noqa: E402
 
+from tests.postgres_server import postgres_server  # noqa: E402
 from tests.publish_fixtures import note_window  # noqa: E402  (what dbt's on-run-start hook writes)
 from transforms.publish.ledger import daily_tables  # noqa: E402
 
@@ -38,6 +42,24 @@ hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.st
 print(json.dumps({"mode": r.mode, "seconds": round(r.seconds, 1), "bytes": r.bytes, "reason": r.reason,
                   "peak_rss_mb": hwm // 1024}))
 """
+
+_PUBLISH_PG = """
+import json, sys
+from pathlib import Path
+from transforms.publish.postgres import publish_postgres
+r = publish_postgres(Path(sys.argv[1]), sys.argv[2])
+hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM"))
+print(json.dumps({"mode": r.mode, "seconds": round(r.seconds, 1), "rows": sum(r.tables.values()), "reason": r.reason,
+                  "peak_rss_mb": hwm // 1024}))
+"""
+
+
+def _child(code: str, *args: str) -> dict:
+    # in a child process, whose VmHWM is the publish's own peak (ru_maxrss would carry the parent's
+    # over the fork: docs/benchmarks.md, "Large JSONL")
+    out = subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[1]).stdout
+    return json.loads(out.strip().splitlines()[-1])  # after any progress line
 
 
 def extend_history(build: Path, days: int, vary: dict[str, list[str]] | None = None) -> tuple[str, str, int]:
@@ -68,28 +90,33 @@ def main() -> None:
     ap.add_argument("--build", required=True, help="a build file (e.g. a city day's) to publish from")
     ap.add_argument("--days", type=int, nargs="+", default=[1, 5])
     ap.add_argument("--tmp", default=None, help="scratch directory (default: the system's)")
+    ap.add_argument("--postgres", action="store_true", help="also copy to PostgreSQL each night")
     args = ap.parse_args()
     results = []
     for days in args.days:
-        with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
-            build, target = Path(tmp) / "build.duckdb", Path(tmp) / "pub" / "wudu.duckdb"
-            shutil.copyfile(args.build, build)
-            started = time.monotonic()
-            first, last, rows = extend_history(build, days)
-            row = {"history_days": days, "daily_fact_rows": rows, "build_bytes": build.stat().st_size,
-                   "extend_s": round(time.monotonic() - started, 1), "nights": []}
-            note_window(build, first, last)
-            for night in range(4):
-                if night:
-                    note_window(build, last, last)  # the night re-ran its last day
-                # in a child process, whose VmHWM is the publish's own peak (ru_maxrss would carry the
-                # parent's over the fork: docs/benchmarks.md, "Large JSONL")
-                out = subprocess.run([sys.executable, "-c", _PUBLISH, str(build), str(target)], check=True,
-                                     capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1]).stdout
-                row["nights"].append(json.loads(out.strip().splitlines()[-1]))  # after any progress line
-            results.append(row)
-            print(json.dumps(row, ensure_ascii=False), flush=True)
+        with ExitStack() as stack:
+            pg_url = stack.enter_context(postgres_server()) if args.postgres else None
+            results.append(_history(args, days, pg_url))
     print(json.dumps(results, indent=2, ensure_ascii=False))
+
+
+def _history(args: argparse.Namespace, days: int, pg_url: str | None) -> dict:
+    with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
+        build, target = Path(tmp) / "build.duckdb", Path(tmp) / "pub" / "wudu.duckdb"
+        shutil.copyfile(args.build, build)
+        started = time.monotonic()
+        first, last, rows = extend_history(build, days)
+        row = {"history_days": days, "daily_fact_rows": rows, "build_bytes": build.stat().st_size,
+               "extend_s": round(time.monotonic() - started, 1), "nights": []}
+        note_window(build, first, last)
+        for night in range(4):
+            if night:
+                note_window(build, last, last)  # the night re-ran its last day
+            row["nights"].append(_child(_PUBLISH, str(build), str(target)))
+            if pg_url:
+                row["nights"][-1]["postgres"] = _child(_PUBLISH_PG, str(target), pg_url)
+        print(json.dumps(row, ensure_ascii=False), flush=True)
+        return row
 
 
 if __name__ == "__main__":

@@ -190,9 +190,11 @@ def cmd_publish(args: argparse.Namespace) -> int:
         if not p.published_db.exists():
             print(f"no published warehouse at {p.published_db}: run `wudu run` first", file=sys.stderr)
             return 1
-        report = publish_postgres(p.published_db, url.render_as_string(hide_password=False), args.analyst_role)
+        report = publish_postgres(p.published_db, url.render_as_string(hide_password=False), args.analyst_role,
+                                  incremental=not args.full)
+        how = "incremental" if report.mode == "incremental" else f"full: {report.reason}"
         print(f"published {len(report.tables)} tables and {len(report.views)} Chinese views to {report.url} "
-              f"in {report.seconds:.1f}s (read-only role: {args.analyst_role})")
+              f"in {report.seconds:.1f}s ({how}; read-only role: {args.analyst_role})")
         return 0
     from transforms.publish.duckdb_file import PublishError, publish_duckdb
 
@@ -307,8 +309,8 @@ def main(argv: list[str] | None = None) -> int:
     pb.add_argument("--to", help="postgresql://user@host:port/db (password from PGPASSWORD or ~/.pgpass); "
                                  "default: the analysts' DuckDB file")
     pb.add_argument("--analyst-role", default="wudu_analyst", help="PostgreSQL role granted read-only access")
-    pb.add_argument("--full", action="store_true", help="write every table of the analysts' file anew instead of "
-                    "refreshing the days dbt changed (e.g. after editing the build file by hand)")
+    pb.add_argument("--full", action="store_true", help="write every table of the analysts' file (or with --to, of "
+                    "PostgreSQL) anew instead of refreshing the days dbt changed (e.g. after editing a file by hand)")
     pb.add_argument("--data-dir")
     pb.set_defaults(fn=cmd_publish)
 

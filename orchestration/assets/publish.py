@@ -9,6 +9,14 @@ from orchestration.run_guard import raise_if_stopped
 from transforms.publish.postgres import publish_postgres
 
 
+def _how(report) -> str:
+    """How a publish went, for the run's log (either target's report)."""
+    if report.mode == "incremental":
+        days = ", ".join(f"{a}..{b}" for a, b in report.refreshed) or "none"
+        return f"incremental: days {days} of the daily facts replaced, the other tables rewritten"
+    return f"full: every table written ({report.reason})"
+
+
 def build_publish_asset(dbt_assets: dg.AssetsDefinition) -> dg.AssetsDefinition:
     """Downstream of the dbt step. Its deps are the reference seeds — built by every dbt run, as
     they read no landing source — rather than every model: a source held back by a rejected file
@@ -32,11 +40,8 @@ def build_publish_asset(dbt_assets: dg.AssetsDefinition) -> dg.AssetsDefinition:
     def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         raise_if_stopped("publish", context)  # nothing is published after an interrupt
         report = warehouse.publish()
-        how = (f"incremental: days {', '.join(f'{a}..{b}' for a, b in report.refreshed) or 'none'} of the daily "
-               "facts replaced, the other tables rewritten" if report.mode == "incremental"
-               else f"full: every table written ({report.reason})")
         context.log.info(f"published {report.path} ({report.bytes:,} bytes, {len(report.tables)} tables, "
-                         f"{len(report.views)} Chinese views) in {report.seconds:.1f}s — {how}")
+                         f"{len(report.views)} Chinese views) in {report.seconds:.1f}s — {_how(report)}")
         if report.unlabelled:
             context.log.warning(f"{len(report.unlabelled)} published tables/columns have no description in the "
                                 f"dbt YAML (no comment): {', '.join(report.unlabelled[:20])}")
@@ -63,7 +68,8 @@ def build_postgres_publish_asset(published: dg.AssetsDefinition) -> dg.AssetsDef
         output_required=False,
         kinds={"postgres"},
         description="The analyst warehouse in PostgreSQL 分析库(PostgreSQL) for BI tools (DataEase, FineBI, "
-                    "Superset): schemas marts, seeds, marts_zh with comments, swapped in one transaction; "
+                    "Superset): schemas marts, seeds, marts_zh with comments, swapped in one transaction (incremental: the "
+                    "daily facts' changed days replaced in place, the other tables swapped in); "
                     "read-only role wudu_analyst. Present only when WUDU_PG_URL is set where the code location loads.",
     )
     def postgres_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
@@ -72,8 +78,11 @@ def build_postgres_publish_asset(published: dg.AssetsDefinition) -> dg.AssetsDef
             context.log.info(f"{postgres.url_env} is not set: PostgreSQL publishing skipped")
             return
         report = publish_postgres(warehouse.paths.published_db, postgres.url, postgres.analyst_role)
-        context.log.info(f"published {len(report.tables)} tables to {report.url} in {report.seconds:.1f}s")
+        context.log.info(f"published {len(report.tables)} tables to {report.url} in {report.seconds:.1f}s — "
+                         f"{_how(report)}")
         yield dg.MaterializeResult(metadata={"url": report.url, "seconds": round(report.seconds, 2),
+                                             "mode": report.mode, "full_publish_reason": report.reason,
+                                             "refreshed_days": ", ".join(f"{a}..{b}" for a, b in report.refreshed),
                                              "table_rows": dg.MetadataValue.json(report.tables)})
 
     return postgres_warehouse

@@ -22,8 +22,9 @@ from pathlib import Path
 import duckdb
 
 from transforms.publish.labels import PUBLISHED_SCHEMAS, ZH_SCHEMA, load_labels, zh_view_columns, zh_view_name
-from transforms.publish.ledger import (META_SCHEMA, STATE, STATE_COLUMNS, STATE_COMMENT, LedgerRow, daily_tables,
-                                       read_ledger, read_state, window_predicate, windows_since)
+from transforms.publish.ledger import (LEDGER, LEDGER_COLUMNS, LEDGER_COMMENT, META_SCHEMA, STATE, STATE_COLUMNS,
+                                       STATE_COMMENT, LedgerRow, daily_tables, read_ledger, read_state,
+                                       window_predicate, windows_since)
 from transforms.processes import pid_alive
 from transforms.settings import duckdb_memory_limit
 
@@ -140,7 +141,20 @@ def _write(con: duckdb.DuckDBPyConnection, labels: dict, plan: dict[tuple[str, s
     latest = [con.execute(f"SELECT max({_q(daily[k])}) FROM {_q(k[0])}.{_q(k[1])}").fetchone()[0]
               for k in plan if k in daily and daily[k] in {c for c, _ in _columns(con, "pub", *k)}]
     _write_state(con, {**state, "latest_day": max((d for d in latest if d is not None), default=None)})
+    _copy_ledger(con)
     return PublishReport(Path(), 0, 0.0, tables, views, unlabelled)
+
+
+def _copy_ledger(con: duckdb.DuckDBPyConnection) -> None:
+    """The build file's dbt ledger up to the run this file includes (its publish state): what the
+    PostgreSQL copy reads to find the days it lacks, and for analysts which days each run recomputed."""
+    con.execute(f"DROP TABLE IF EXISTS {LEDGER}")
+    if read_ledger(con, "build") is None:
+        return
+    con.execute(f"CREATE TABLE {LEDGER} AS SELECT * FROM build.{LEDGER} ORDER BY window_id")
+    con.execute(f"COMMENT ON TABLE {LEDGER} IS {_lit(LEDGER_COMMENT)}")
+    for c, text in LEDGER_COLUMNS.items():
+        con.execute(f"COMMENT ON COLUMN {LEDGER}.{_q(c)} IS {_lit(text)}")
 
 
 def _write_state(con: duckdb.DuckDBPyConnection, state: dict) -> None:

@@ -4,7 +4,9 @@
   run or build, noted before any model builds, with the window of days it may change in the daily
   facts (`window_id` grows by one per run; `invocation_id` is dbt's).
 - The **publish state** is one row inside every analysts' file (`wudu_meta.publish_state`): when it
-  was published and the ledger row it was published after.
+  was published and the ledger row it was published after. The analysts' file also carries a copy of
+  the ledger up to that row, from which the PostgreSQL copy (postgres.py, its own publish state)
+  finds the days it lacks.
 
 An incremental publish starts from an older analysts' file (the standby, see duckdb_file) and
 refreshes the days of every ledger row noted after that file's state; the daily facts are the dbt
@@ -35,6 +37,18 @@ STATE_COLUMNS = {  # name -> (type, comment)
     "refreshed_windows": ("VARCHAR", "刷新日期 · the day ranges of the daily facts replaced by this publish "
                                      "(incremental only)"),
     "latest_day": ("DATE", "数据最新日期 · the latest day any daily fact holds"),
+}
+
+LEDGER_COMMENT = "dbt批次 · every dbt run of the build and the window of days it may have changed in the daily " \
+                 "facts (a full refresh: 1900-01-01..2999-12-31); a publish replaces the days noted since the " \
+                 "previous one"
+LEDGER_COLUMNS = {  # name -> comment; types are dbt's (macros/publish_ledger.sql)
+    "window_id": "dbt批次号 · one per dbt run, growing",
+    "invocation_id": "dbt调用ID · dbt's invocation id of the run",
+    "min_day": "起始日 · first day the run may have changed",
+    "max_day": "截止日 · last day the run may have changed",
+    "full_refresh": "全量重建 · the run rebuilt every day (dbt --full-refresh)",
+    "noted_at": "记录时间 · when the run started (UTC)",
 }
 
 
@@ -79,14 +93,16 @@ def read_state(con: duckdb.DuckDBPyConnection, database: str) -> tuple[int, str]
     return (row[0], row[1]) if row and row[0] is not None else None
 
 
-def windows_since(ledger: list[LedgerRow], state: tuple[int, str] | None) -> tuple[list[tuple[str, str]] | None, str]:
-    """The merged day ranges noted after `state`, or None and why an incremental publish cannot be trusted."""
+def windows_since(ledger: list[LedgerRow], state: tuple[int, str] | None,
+                  holder: str = "the previous analysts' file") -> tuple[list[tuple[str, str]] | None, str]:
+    """The merged day ranges noted after `state` (the publish state of `holder`), or None and why an
+    incremental publish cannot be trusted."""
     if state is None:
-        return None, "the previous analysts' file has no publish state (written before incremental publishing)"
+        return None, f"{holder} has no publish state (written before incremental publishing)"
     by_id = {r.window_id: r for r in ledger}
     if state[0] and by_id.get(state[0], LedgerRow(0, "", "", "")).invocation_id != state[1]:
-        return None, ("the build file's dbt ledger does not hold the run the previous analysts' file was published "
-                      "after (the build file was rebuilt)")
+        return None, (f"the build file's dbt ledger does not hold the run {holder} was published after "
+                      "(the build file was rebuilt)")
     ranges = sorted((r.min_day, r.max_day) for r in ledger if r.window_id > state[0])
     merged: list[tuple[str, str]] = []
     for lo, hi in ranges:  # ISO dates compare as text

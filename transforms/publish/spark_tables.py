@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 from transforms.publish.labels import PUBLISHED_SCHEMAS
+from transforms.publish.ledger import LEDGER
 
 
 @dataclass
@@ -67,11 +68,14 @@ def import_spark_tables(con: duckdb.DuckDBPyConnection, warehouse: Path,
                         schemas: tuple[str, ...] = tuple(PUBLISHED_SCHEMAS), manifest: Path | None = None) -> ImportReport:
     """Replace the build file's published schemas with the Spark warehouse's tables, in one transaction.
     A table without rows (and so without a file on Spark) is published empty with its documented
-    columns as text (the manifest gives names, not types)."""
+    columns as text (the manifest gives names, not types). The build file's dbt publish ledger goes
+    with them: the facts it described are replaced without its days (publish/ledger.py), so every
+    copy made from this file afterwards — the analysts' file, PostgreSQL — writes every table."""
     started = time.monotonic()
     tables: dict[str, int] = {}
     con.execute("BEGIN")
     try:
+        con.execute(f"DROP TABLE IF EXISTS {LEDGER}")
         for schema in schemas:
             found = spark_table_dirs(warehouse, schema)
             if not found:
