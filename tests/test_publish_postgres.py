@@ -262,6 +262,20 @@ def test_after_the_first_copy_only_the_days_dbt_changed_are_copied_and_the_resul
     assert third.mode == "incremental" and third.refreshed == [("2026-09-09", "2026-09-09"),
                                                                 ("2026-09-10", "2026-09-10")]
 
+    # a dbt full refresh notes every day: the daily fact is copied whole (a new table), not row by row
+    def oid() -> int:
+        with pg.connect() as c:
+            return c.execute(sa.text("SELECT 'marts.fct_a'::regclass::oid")).scalar()
+
+    before = oid()
+    note_window(build, "1900-01-01", "2999-12-31")
+    publish_duckdb(build, target, manifest)
+    refreshed_all = publish_postgres(target, pg_url, manifest=manifest)
+    assert refreshed_all.mode == "incremental" and oid() != before
+    _assert_copy_equals(target, pg_url, refreshed_all)
+    kept = oid()
+    assert night(None, 0).mode == "incremental" and oid() == kept  # nothing noted since: the table stays
+
     # a day whose row count changed behind the ledger's back is caught by the per-day counts
     with duckdb.connect(str(build)) as con:
         con.execute("DELETE FROM marts.fct_a WHERE day = DATE '2026-09-07' AND id < 10")

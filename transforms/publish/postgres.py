@@ -209,7 +209,11 @@ def _plan(duck: duckdb.DuckDBPyConnection, cur, daily: dict[tuple[str, str], str
         column = daily.get(rel)
         cols = _columns(duck, *rel)
         keep = windows is not None and column in {c for c, _, _ in cols} and _same_table(cur, *rel, cols)
-        tables[rel] = window_predicate(column, windows) if keep else None  # a new or changed table: copied whole
+        predicate = window_predicate(column, windows) if keep else None
+        if predicate is not None:  # when the window covers every day held, copying whole is cheaper
+            cur.execute(f"SELECT EXISTS (SELECT 1 FROM {_q(rel[0])}.{_q(rel[1])} WHERE NOT coalesce({predicate}, false))")
+            predicate = predicate if cur.fetchone()[0] else None
+        tables[rel] = predicate  # None: a new, changed or wholly refreshed table, copied whole
     return _Plan(tables, windows, reason, last, latest)
 
 
@@ -252,12 +256,12 @@ def _refresh_in_place(duck: duckdb.DuckDBPyConnection, pg, plan: _Plan, daily: d
         cur.execute(f"DROP SCHEMA IF EXISTS {_q(ZH_SCHEMA)} CASCADE")
         cur.execute(f"CREATE SCHEMA {_q(ZH_SCHEMA)}")
         views = _copy_views(duck, pg, ZH_SCHEMA, "marts")
-        _grant(cur, schemas, "", analyst_role)
+        _describe_and_grant(cur, schemas, "", analyst_role)
         _write_state(cur, state, analyst_role)
     return tables, views
 
 
-def _grant(cur, schemas: list[str], suffix: str, analyst_role: str) -> None:
+def _describe_and_grant(cur, schemas: list[str], suffix: str, analyst_role: str) -> None:
     for s in schemas:
         cur.execute(f"COMMENT ON SCHEMA {_q(s + suffix)} IS {_lit(_SCHEMA_COMMENTS[s])}")
         cur.execute(f"GRANT USAGE ON SCHEMA {_q(s + suffix)} TO {_q(analyst_role)}")
@@ -269,7 +273,7 @@ def _swap_schemas(duck: duckdb.DuckDBPyConnection, pg, schemas: list[str], analy
     away and the staged ones in — readers see the old schemas or the new ones, never a mix."""
     with pg.transaction():
         views = _copy_views(duck, pg, ZH_SCHEMA + STAGING_SUFFIX, "marts" + STAGING_SUFFIX)
-        _grant(pg.cursor(), schemas, STAGING_SUFFIX, analyst_role)
+        _describe_and_grant(pg.cursor(), schemas, STAGING_SUFFIX, analyst_role)
     with pg.transaction():
         cur = pg.cursor()
         for s in schemas:

@@ -1,0 +1,76 @@
+"""Does a night's dbt build grow with the days the warehouse holds?
+
+    python benchmarks/dbt_history.py --build /work/city/run_s25/warehouse/build/wudu_build.duckdb \
+        --days 1 10
+
+For each history length it copies a city day's build file, repeats every daily fact's rows on the
+following days (benchmarks/publish_history.py's extend_history, unique keys suffixed per day), then
+runs the night's `dbt build` for the original day (the one the raw tables hold): the daily facts
+rebuild that day, everything else — dims, term components, scores, marts — is rebuilt from every day
+held. Reports dbt's time and each model's and test's (run_results.json), slowest first, and what
+grew most. Results are written down in docs/benchmarks.md (never asserted in tests)."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.dbt_tests_history import unique_keys  # noqa: E402
+from benchmarks.publish_history import extend_history  # noqa: E402
+
+DBT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
+
+
+def night(build: Path, day: str, target: Path) -> dict:
+    """The night's dbt build for `day` on `build`: dbt's seconds and each node's."""
+    dbt = str(Path(sys.executable).parent / "dbt")
+    env = dict(os.environ, WUDU_BUILD_DB=str(build), WUDU_MIN_DAY=day, WUDU_MAX_DAY=day)
+    started = time.monotonic()
+    out = subprocess.run([dbt, "build", "--exclude", "resource_type:unit_test", "--profiles-dir", str(DBT_DIR),
+                          "--target-path", str(target)], cwd=DBT_DIR, env=env, capture_output=True, text=True)
+    seconds = time.monotonic() - started
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    nodes = {r["unique_id"]: (r["execution_time"], r["status"]) for r in results}
+    return {"seconds": seconds, "exit_code": out.returncode, "nodes": nodes,
+            "not_passed": sorted(k for k, (_, s) in nodes.items() if s not in ("pass", "success"))}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--days", type=int, nargs="+", default=[1, 10])
+    ap.add_argument("--tmp", default=None)
+    args = ap.parse_args()
+    runs = {}
+    for days in args.days:
+        with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
+            build = Path(tmp) / "wudu_build.duckdb"  # dbt-duckdb names the database after the file
+            shutil.copyfile(args.build, build)
+            first, _, rows = extend_history(build, days, vary=unique_keys())
+            run = night(build, first, Path(tmp) / "target")
+            runs[days] = run
+            kinds = {"model": 0.0, "test": 0.0, "seed": 0.0}
+            for uid, (t, _) in run["nodes"].items():
+                kinds[uid.split(".")[0]] = kinds.get(uid.split(".")[0], 0.0) + t
+            slow = sorted(((t, uid.split(".")[-1]) for uid, (t, _) in run["nodes"].items()), reverse=True)[:10]
+            print(json.dumps({"history_days": days, "daily_fact_rows": rows, "dbt_seconds": round(run["seconds"], 1),
+                              "exit_code": run["exit_code"], "not_passed": run["not_passed"],
+                              "seconds_by_kind": {k: round(v, 1) for k, v in kinds.items()},
+                              "slowest": [(round(t, 2), n) for t, n in slow]}, ensure_ascii=False), flush=True)
+    if len(runs) > 1:
+        lo, hi = runs[min(runs)], runs[max(runs)]
+        grew = sorted(((hi["nodes"][k][0] - lo["nodes"][k][0], k.split(".")[-1], lo["nodes"][k][0], hi["nodes"][k][0])
+                       for k in hi["nodes"] if k in lo["nodes"]), reverse=True)[:12]
+        print(json.dumps({"grew_most": [(n, round(a, 2), round(b, 2)) for _, n, a, b in grew]}, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
