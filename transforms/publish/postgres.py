@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from transforms.publish.labels import PUBLISHED_SCHEMAS, ZH_SCHEMA
 from transforms.publish.ledger import (META_SCHEMA, STATE, STATE_COLUMNS, daily_tables, read_ledger,
                                        window_predicate, windows_since)
+from transforms.settings import duckdb_memory_limit
 
 STAGING_SUFFIX = "__publishing"
 OLD_SUFFIX = "__replaced"
@@ -295,7 +296,10 @@ def publish_postgres(published_db: Path, url: str, analyst_role: str = ANALYST_R
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     tables: dict[str, int] = {}
     try:
-        with duckdb.connect(str(published_db), read_only=True) as duck, engine.connect() as conn:
+        # capped like every DuckDB connection wudu makes: uncapped, DuckDB kept the blocks of a 10-day
+        # city file it had read (4.4 GB peak for a full copy)
+        with duckdb.connect(str(published_db), read_only=True,
+                            config={"memory_limit": duckdb_memory_limit()}) as duck, engine.connect() as conn:
             pg = conn.connection.driver_connection  # psycopg: COPY needs the driver's cursor
             with pg.transaction():
                 cur = pg.cursor()
