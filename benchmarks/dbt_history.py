@@ -4,7 +4,8 @@
         --days 1 10
 
 For each history length it copies a city day's build file, repeats every daily fact's rows on the
-following days (benchmarks/publish_history.py's extend_history, unique keys suffixed per day), then
+following days (benchmarks/publish_history.py's extend_history; keys and natural ids suffixed per
+day, so each copy holds its own sessions, homework and submissions), then
 runs the night's `dbt build` for the original day (the one the raw tables hold): the daily facts
 rebuild that day, everything else — dims, term components, scores, marts — is rebuilt from every day
 held. Reports dbt's time and each model's and test's (run_results.json), slowest first, and what
@@ -27,6 +28,15 @@ from benchmarks.dbt_tests_history import unique_keys  # noqa: E402
 from benchmarks.publish_history import extend_history  # noqa: E402
 
 DBT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
+# the copies' natural ids get the same per-day suffix as their keys, so a copied day holds its own
+# sessions, homework and submissions (joins within a copy still match; none across copies)
+NATURAL_IDS = {
+    "fct_credit_audits": ["audit_id"], "fct_observation_scores": ["observation_id", "session_id"],
+    "fct_ledger_entries": ["entry_id"], "fct_student_evaluations": ["response_id"],
+    "fct_lesson_sessions": ["session_id"], "fct_training_signins": ["signin_id"], "fct_resource_uses": ["use_id"],
+    "fct_survey_responses": ["response_id"],
+    "fct_xapi_statements": ["statement_id", "session_id", "assignment_id", "object_id"],
+}
 
 
 def night(build: Path, day: str, target: Path) -> dict:
@@ -54,7 +64,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
             build = Path(tmp) / "wudu_build.duckdb"  # dbt-duckdb names the database after the file
             shutil.copyfile(args.build, build)
-            first, _, rows = extend_history(build, days, vary=unique_keys())
+            vary = {t: cols + NATURAL_IDS.get(t, []) for t, cols in unique_keys().items()}
+            first, _, rows = extend_history(build, days, vary=vary)
             run = night(build, first, Path(tmp) / "target")
             runs[days] = run
             kinds = {"model": 0.0, "test": 0.0, "seed": 0.0}

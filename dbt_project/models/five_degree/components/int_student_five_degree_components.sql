@@ -60,28 +60,35 @@ assigned_to_student as (
     join {{ ref('int_data_horizon') }} h on h.district_id = a.district_id
     where a.due_at is not null and a.due_at <= h.last_event_at
 ),
-homework_universe as (
-    select student_id, homework_id from assigned_to_student
-    union
-    select student_id, homework_id from first_submissions
+-- every (student, homework) pair once, with the first submission if any: a full join of the two
+-- (a UNION, then joining the submissions back, deduplicated and re-joined millions of pairs)
+homework_pairs as (
+    select
+        coalesce(fs.student_id, ats.student_id) as student_id,
+        coalesce(fs.homework_id, ats.homework_id) as homework_id,
+        fs.first_submitted_at,
+        fs.first_submitted_day,
+        fs.due_at as submitted_due_at
+    from first_submissions fs
+    full join (select distinct student_id, homework_id from assigned_to_student) ats
+        on ats.student_id = fs.student_id and ats.homework_id = fs.homework_id
 ),
 homework as (
     select
-        hu.student_id,
+        hp.student_id,
         dt.term_key,
-        hu.homework_id,
-        coalesce(fs.due_at, a.due_at) as due_at,
-        fs.first_submitted_at,
-        coalesce(fs.first_submitted_at <= coalesce(fs.due_at, a.due_at), false) as is_on_time
-    from homework_universe hu
-    left join {{ ref('int_homework_assignments') }} a on a.homework_id = hu.homework_id
-    left join first_submissions fs on fs.student_id = hu.student_id and fs.homework_id = hu.homework_id
-    join {{ ref('int_student_term_profile') }} pr on pr.student_id = hu.student_id
+        hp.homework_id,
+        coalesce(hp.submitted_due_at, a.due_at) as due_at,
+        hp.first_submitted_at,
+        coalesce(hp.first_submitted_at <= coalesce(hp.submitted_due_at, a.due_at), false) as is_on_time
+    from homework_pairs hp
+    left join {{ ref('int_homework_assignments') }} a on a.homework_id = hp.homework_id
+    join {{ ref('int_student_term_profile') }} pr on pr.student_id = hp.student_id
     join {{ ref('int_date_term') }} dt
         on dt.district_id = pr.district_id
         and dt.term_key = pr.term_key
-        and dt.date_day = coalesce(a.assigned_day, fs.first_submitted_day)
-    where coalesce(fs.due_at, a.due_at) is not null
+        and dt.date_day = coalesce(a.assigned_day, hp.first_submitted_day)
+    where coalesce(hp.submitted_due_at, a.due_at) is not null
 ),
 on_time as (
     select student_id, term_key, count(*) as n_homework_due, count(case when is_on_time then 1 end) as n_on_time
