@@ -120,22 +120,16 @@ def test_postgres_copy_equals_the_duckdb_file_and_analysts_cannot_write(demo_war
         "SELECT nspname FROM pg_namespace WHERE nspname LIKE '%\\_\\_%'")).fetchall()], "staging schemas left"
 
 
-def test_a_reader_during_republish_sees_the_old_or_the_new_schema_never_a_mix(tmp_path, pg_url):
-    files = []
-    for version in (1, 2):
-        build = small_build(tmp_path / f"b{version}" / "build.duckdb", marker=version, rows=300_000)
-        files.append(publish_duckdb(build, tmp_path / f"p{version}" / "wudu.duckdb").path)
-    publish_postgres(files[0], pg_url)
-    alice = _analyst(pg_url, sa.create_engine(pg_url, poolclass=sa.pool.NullPool), "bob")
+def _reads_during(analyst: sa.Engine, sql: str, publish):
+    """Run `publish()` while `analyst` runs `sql` over and over in another thread: (what each query saw,
+    the errors it raised, what publish returned)."""
     seen, errors, stop = [], [], threading.Event()
 
     def reader():
-        with alice.connect() as a:
+        with analyst.connect() as a:
             while not stop.is_set():
                 try:
-                    seen.append(tuple(a.execute(sa.text(
-                        "SELECT (SELECT max(version) FROM marts.fct_a), (SELECT max(version) FROM marts.fct_b), "
-                        "(SELECT count(*) FROM marts.fct_a)")).one()))
+                    seen.append(tuple(a.execute(sa.text(sql)).one()))
                     a.commit()
                 except Exception as exc:  # noqa: BLE001
                     errors.append(exc)
@@ -144,11 +138,24 @@ def test_a_reader_during_republish_sees_the_old_or_the_new_schema_never_a_mix(tm
     t = threading.Thread(target=reader)
     t.start()
     try:
-        publish_postgres(files[1], pg_url)
+        result = publish()
         stop.wait(0.3)
     finally:
         stop.set()
         t.join()
+    return seen, errors, result
+
+
+def test_a_reader_during_republish_sees_the_old_or_the_new_schema_never_a_mix(tmp_path, pg_url):
+    files = []
+    for version in (1, 2):
+        build = small_build(tmp_path / f"b{version}" / "build.duckdb", marker=version, rows=300_000)
+        files.append(publish_duckdb(build, tmp_path / f"p{version}" / "wudu.duckdb").path)
+    publish_postgres(files[0], pg_url)
+    alice = _analyst(pg_url, sa.create_engine(pg_url, poolclass=sa.pool.NullPool), "bob")
+    seen, errors, _ = _reads_during(alice, "SELECT (SELECT max(version) FROM marts.fct_a), (SELECT max(version) "
+                                    "FROM marts.fct_b), (SELECT count(*) FROM marts.fct_a)",
+                                    lambda: publish_postgres(files[1], pg_url))
     assert not errors, errors[:3]
     assert set(seen) <= {(1, 1, 300_000), (2, 2, 300_000)}, set(seen)
     assert seen[0][0] == 1 and seen[-1][0] == 2 and len(seen) > 5
@@ -314,28 +321,10 @@ def test_a_reader_during_an_incremental_copy_sees_the_old_or_the_new_night_never
         view = duck.execute("SELECT view_name FROM duckdb_views() WHERE schema_name = 'marts_zh' AND "
                             "sql LIKE '%marts.fct_a%'").fetchone()[0]
     alice = _analyst(pg_url, sa.create_engine(pg_url, poolclass=sa.pool.NullPool), "carol")
-    seen, errors, stop = [], [], threading.Event()
-
-    def reader():
-        with alice.connect() as a:
-            while not stop.is_set():
-                try:
-                    seen.append(tuple(a.execute(sa.text(
-                        "SELECT (SELECT max(version) FROM marts.fct_a), (SELECT max(version) FROM marts.fct_b), "
-                        f'(SELECT count(*) FROM marts.fct_a), (SELECT count(*) FROM marts_zh."{view}")')).one()))
-                    a.commit()
-                except Exception as exc:  # noqa: BLE001
-                    errors.append(exc)
-                    a.rollback()
-
-    t = threading.Thread(target=reader)
-    t.start()
-    try:
-        report = publish_postgres(target, pg_url, manifest=manifest)
-        stop.wait(0.3)
-    finally:
-        stop.set()
-        t.join()
+    seen, errors, report = _reads_during(
+        alice, "SELECT (SELECT max(version) FROM marts.fct_a), (SELECT max(version) FROM marts.fct_b), "
+               f'(SELECT count(*) FROM marts.fct_a), (SELECT count(*) FROM marts_zh."{view}")',
+        lambda: publish_postgres(target, pg_url, manifest=manifest))
     assert report.mode == "incremental", report.reason
     assert not errors, errors[:3]
     assert set(seen) <= {(1, 1, 300_000, 300_000), (2, 2, 280_000, 280_000)}, set(seen)
