@@ -229,9 +229,10 @@ def test_after_the_first_copy_only_the_days_dbt_changed_are_copied_and_the_resul
     manifest = small_manifest(tmp_path / "manifest.json")
     build = small_build(tmp_path / "build" / "b.duckdb")
     target = tmp_path / "pub" / "wudu.duckdb"
+    with sa.create_engine(pg_url, isolation_level="AUTOCOMMIT").connect() as c:  # a database of its own
+        c.execute(sa.text("CREATE DATABASE wudu_incremental"))
+    pg_url = sa.make_url(pg_url).set(database="wudu_incremental").render_as_string(hide_password=False)
     pg = sa.create_engine(pg_url, poolclass=sa.pool.NullPool)
-    with pg.begin() as c:  # another test's copy: this one starts from none
-        c.execute(sa.text("DROP SCHEMA IF EXISTS wudu_meta CASCADE"))
 
     def night(day: str | None, version: int):
         if day:  # a dbt run rebuilding one day and the non-daily tables
@@ -247,8 +248,7 @@ def test_after_the_first_copy_only_the_days_dbt_changed_are_copied_and_the_resul
 
     note_window(build, "2026-09-07", "2026-09-11")
     first = night(None, 1)
-    assert (first.mode, first.reason) == ("full", "the PostgreSQL copy has no publish state (written before "
-                                                  "incremental publishing)")
+    assert (first.mode, first.reason) == ("full", "no previous PostgreSQL copy to refresh")
     untouched = _xmins(pg, "day <> DATE '2026-09-08'")
     second = night("2026-09-08", 2)
     assert second.mode == "incremental", second.reason

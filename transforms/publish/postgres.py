@@ -203,6 +203,8 @@ def _plan(duck: duckdb.DuckDBPyConnection, cur, daily: dict[tuple[str, str], str
     elif ledger is None:
         windows, reason = None, ("the DuckDB file holds no dbt publish ledger (published before incremental "
                                  "publishing, or from Spark's tables)")
+    elif not _schema_exists(cur, "marts"):
+        windows, reason = None, "no previous PostgreSQL copy to refresh"
     else:
         windows, reason = windows_since(ledger, _pg_state(cur), holder="the PostgreSQL copy")
     tables: dict[tuple[str, str], str | None] = {}
