@@ -127,8 +127,13 @@ def test_sql_sees_a_duplicate_the_chunked_pandas_path_missed(demo_landing, tmp_p
     sql = _by_rule(validate_batch(con, SuiteRunner(), "_big", table, DAY, None, engine="sql"))
     chunked = _by_rule(validate_batch(con, SuiteRunner(), "_big", table, DAY, None, engine="pandas"))
     key = ("expect_column_values_to_be_unique", "statement_id", "duplicate_key")
+    # what a per-chunk count sees, from the same chunks (the demo's own duplicate pairs can fall on a
+    # chunk boundary too, depending on the order the loader wrote the batch in)
+    per_chunk, cur = 0, con.execute("SELECT * FROM _big")
+    while not (df := cur.fetch_df_chunk(1)).empty:
+        per_chunk += int(df["statement_id"].dropna().duplicated(keep=False).sum())  # GX skips nulls
     assert sql[key].unexpected_count == whole_day >= 2
-    assert chunked[key].unexpected_count == whole_day - 2  # the pair across chunks is not seen
+    assert chunked[key].unexpected_count == per_chunk <= whole_day - 2  # the pair across chunks is not seen
     assert {k: o.unexpected_count for k, o in sql.items() if k != key} == \
            {k: o.unexpected_count for k, o in chunked.items() if k != key}
     con.close()
