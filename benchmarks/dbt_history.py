@@ -12,7 +12,6 @@ held. Reports dbt's time and each model's and test's (run_results.json), slowest
 grew most. Results are written down in docs/benchmarks.md (never asserted in tests)."""
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
@@ -25,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.dbt_tests_history import unique_keys  # noqa: E402
-from benchmarks.publish_history import extend_history  # noqa: E402
+from benchmarks.publish_history import extend_history, history_parser  # noqa: E402
 
 DBT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
 # the copies' natural ids get the same per-day suffix as their keys, so a copied day holds its own
@@ -54,11 +53,7 @@ def night(build: Path, day: str, target: Path) -> dict:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--build", required=True)
-    ap.add_argument("--days", type=int, nargs="+", default=[1, 10])
-    ap.add_argument("--tmp", default=None)
-    args = ap.parse_args()
+    args = history_parser(__doc__, default_days=[1, 10]).parse_args()
     runs = {}
     for days in args.days:
         with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:

@@ -10,7 +10,6 @@ facts, which a night's `dbt build` runs over every day held — and reports dbt'
 tests (from run_results.json). Results are written down in docs/benchmarks.md."""
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
@@ -22,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.publish_history import extend_history  # noqa: E402
+from benchmarks.publish_history import extend_history, history_parser  # noqa: E402
 from transforms.publish.labels import MANIFEST  # noqa: E402
 
 DBT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
@@ -43,11 +42,7 @@ def unique_keys() -> dict[str, list[str]]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--build", required=True)
-    ap.add_argument("--days", type=int, nargs="+", default=[1, 10])
-    ap.add_argument("--tmp", default=None)
-    args = ap.parse_args()
+    args = history_parser(__doc__, default_days=[1, 10]).parse_args()
     dbt = str(Path(sys.executable).parent / "dbt")
     for days in args.days:
         with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:

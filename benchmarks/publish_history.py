@@ -62,6 +62,15 @@ def _child(code: str, *args: str) -> dict:
     return json.loads(out.strip().splitlines()[-1])  # after any progress line
 
 
+def history_parser(doc: str | None, default_days: list[int]) -> argparse.ArgumentParser:
+    """The options every history benchmark takes: the city build file, the history lengths, scratch."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--build", required=True, help="a build file (e.g. a city day's) to start from")
+    ap.add_argument("--days", type=int, nargs="+", default=default_days, help="days of history to measure")
+    ap.add_argument("--tmp", default=None, help="scratch directory (default: the system's)")
+    return ap
+
+
 def extend_history(build: Path, days: int, vary: dict[str, list[str]] | None = None) -> tuple[str, str, int]:
     """Repeat the daily facts' rows on the next days-1 days; returns (first day, last day, fact rows).
     `vary`: table -> columns given a per-day suffix on the copies (keys that must stay unique)."""
@@ -86,10 +95,7 @@ def extend_history(build: Path, days: int, vary: dict[str, list[str]] | None = N
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--build", required=True, help="a build file (e.g. a city day's) to publish from")
-    ap.add_argument("--days", type=int, nargs="+", default=[1, 5])
-    ap.add_argument("--tmp", default=None, help="scratch directory (default: the system's)")
+    ap = history_parser(__doc__, default_days=[1, 5])
     ap.add_argument("--postgres", action="store_true", help="also copy to PostgreSQL each night")
     args = ap.parse_args()
     results = []

@@ -22,9 +22,8 @@ from pathlib import Path
 import duckdb
 
 from transforms.publish.labels import PUBLISHED_SCHEMAS, ZH_SCHEMA, load_labels, zh_view_columns, zh_view_name
-from transforms.publish.ledger import (LEDGER, LEDGER_COLUMNS, LEDGER_COMMENT, META_SCHEMA, STATE, STATE_COLUMNS,
-                                       STATE_COMMENT, LedgerRow, daily_tables, read_ledger, read_state,
-                                       window_predicate, windows_since)
+from transforms.publish.ledger import (LEDGER, LEDGER_COLUMNS, LEDGER_COMMENT, LedgerRow, daily_tables,
+                                       read_ledger, read_state, state_statements, window_predicate, windows_since)
 from transforms.processes import pid_alive
 from transforms.settings import duckdb_memory_limit
 
@@ -158,13 +157,8 @@ def _copy_ledger(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _write_state(con: duckdb.DuckDBPyConnection, state: dict) -> None:
-    con.execute(f"CREATE SCHEMA IF NOT EXISTS {META_SCHEMA}")
-    con.execute(f"CREATE OR REPLACE TABLE {STATE} ({', '.join(f'{_q(c)} {t}' for c, (t, _) in STATE_COLUMNS.items())})")
-    con.execute(f"INSERT INTO {STATE} VALUES ({', '.join('?' for _ in STATE_COLUMNS)})",
-                [state.get(c) for c in STATE_COLUMNS])
-    con.execute(f"COMMENT ON TABLE {STATE} IS {_lit(STATE_COMMENT)}")
-    for c, (_, text) in STATE_COLUMNS.items():
-        con.execute(f"COMMENT ON COLUMN {STATE}.{_q(c)} IS {_lit(text)}")
+    for sql, params in state_statements(state):
+        con.execute(sql, params)
 
 
 def _zh_view(con: duckdb.DuckDBPyConnection, label, table: str, columns: list[str], taken: set[str]) -> str:

@@ -52,6 +52,26 @@ LEDGER_COLUMNS = {  # name -> comment; types are dbt's (macros/publish_ledger.sq
 }
 
 
+def state_statements(state: dict, type_of=lambda t: t, placeholder: str = "?",
+                     comment: str = STATE_COMMENT) -> list[tuple[str, list]]:
+    """The statements (SQL, parameters) that write the publish-state table anew with its one row and its
+    comments, in the dialect given by `type_of` (DuckDB type -> column type) and the driver's
+    placeholder: the analysts' DuckDB file and the PostgreSQL copy each keep one."""
+    def q(name: str) -> str:
+        return '"' + name.replace('"', '""') + '"'
+
+    def lit(text: str) -> str:
+        return "'" + text.replace("'", "''") + "'"
+
+    return [(f"CREATE SCHEMA IF NOT EXISTS {META_SCHEMA}", []),
+            (f"DROP TABLE IF EXISTS {STATE}", []),
+            (f"CREATE TABLE {STATE} ({', '.join(f'{q(c)} {type_of(t)}' for c, (t, _) in STATE_COLUMNS.items())})", []),
+            (f"INSERT INTO {STATE} VALUES ({', '.join(placeholder for _ in STATE_COLUMNS)})",
+             [state.get(c) for c in STATE_COLUMNS]),
+            (f"COMMENT ON TABLE {STATE} IS {lit(comment)}", []),
+            *[(f"COMMENT ON COLUMN {STATE}.{q(c)} IS {lit(text)}", []) for c, (_, text) in STATE_COLUMNS.items()]]
+
+
 @dataclass(frozen=True)
 class LedgerRow:
     window_id: int

@@ -26,7 +26,7 @@ import duckdb
 import sqlalchemy as sa
 
 from transforms.publish.labels import PUBLISHED_SCHEMAS, ZH_SCHEMA
-from transforms.publish.ledger import (META_SCHEMA, STATE, STATE_COLUMNS, daily_tables, read_ledger,
+from transforms.publish.ledger import (META_SCHEMA, STATE, daily_tables, read_ledger, state_statements,
                                        window_predicate, windows_since)
 from transforms.settings import duckdb_memory_limit
 
@@ -167,15 +167,9 @@ def _pg_state(cur) -> tuple[int, str] | None:
 
 def _write_state(cur, state: dict, analyst_role: str) -> None:
     """PostgreSQL's own publish state, readable by analysts (in the swap's transaction)."""
-    cur.execute(f"CREATE SCHEMA IF NOT EXISTS {META_SCHEMA}")
+    for sql, params in state_statements(state, lambda t: pg_type(t)[0], "%s", STATE_COMMENT_PG):
+        cur.execute(sql, params)
     cur.execute(f"COMMENT ON SCHEMA {META_SCHEMA} IS {_lit(_SCHEMA_COMMENTS[META_SCHEMA])}")
-    cur.execute(f"DROP TABLE IF EXISTS {STATE}")
-    cur.execute(f"CREATE TABLE {STATE} ({', '.join(f'{_q(c)} {pg_type(t)[0]}' for c, (t, _) in STATE_COLUMNS.items())})")
-    cur.execute(f"INSERT INTO {STATE} VALUES ({', '.join('%s' for _ in STATE_COLUMNS)})",
-                [state.get(c) for c in STATE_COLUMNS])
-    cur.execute(f"COMMENT ON TABLE {STATE} IS {_lit(STATE_COMMENT_PG)}")
-    for c, (_, text) in STATE_COLUMNS.items():
-        cur.execute(f"COMMENT ON COLUMN {STATE}.{_q(c)} IS {_lit(text)}")
     cur.execute(f"GRANT USAGE ON SCHEMA {META_SCHEMA} TO {_q(analyst_role)}")
     cur.execute(f"GRANT SELECT ON {STATE} TO {_q(analyst_role)}")
 
