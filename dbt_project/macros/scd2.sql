@@ -1,40 +1,37 @@
 {#-
-  Slowly changing dimension (type 2) from full daily snapshots, by change detection over
-  partition_day: a new version starts on the first snapshot day whose tracked attributes differ
-  from the entity's previous snapshot.
+  Slowly changing dimension (type 2) from the daily snapshots, by change detection over the runs of a
+  snapshot kept as its changes (macros/snapshot_changes.sql): a new version starts on the first
+  snapshot day whose tracked attributes differ from the entity's previous snapshot.
     valid_from = first snapshot day of the version
     valid_to   = the day before the next version starts; for the last version 9999-12-31 when the
                  entity is in the latest snapshot, else its last snapshot day (it left the roster).
   An entity missing from some snapshots and back with the same attributes keeps one version.
-  Several rows for one entity on one day (re-loads): the latest loaded wins.
+  Several rows for one entity on one day (re-loads): the latest loaded wins (snapshot_changes).
+  `where` filters the snapshots' rows (e.g. role = 'student'): a run is a stretch of snapshots with
+  the same content, so filtering runs filters the same snapshots.
 -#}
-{% macro scd2_from_snapshots(relation, key, tracked, where=none) -%}
-    with snaps as (
+{% macro scd2_from_snapshots(changes, snapshot_model, key, tracked, where=none) -%}
+    with runs as (
         select
             {{ key }} as entity_id,
-            partition_day as snapshot_day,
+            first_listed_day,
+            last_listed_day,
+            latest_snapshot_day,
             {%- for c in tracked %}
             {{ c }},
             {%- endfor %}
             md5(concat_ws('|'
                 {%- for c in tracked %}, coalesce(cast({{ c }} as string), '<null>'){% endfor -%}
             )) as attr_hash
-        from {{ relation }}
+        from ({{ snapshot_runs(ref(changes), ref(snapshot_model), key) }}) r
         {% if where %}where {{ where }}{% endif %}
-        qualify row_number() over (
-            partition by {{ key }}, partition_day
-            order by loaded_at desc, source_row_number desc
-        ) = 1
-    ),
-    latest as (
-        select max(partition_day) as latest_snapshot_day from {{ relation }}
     ),
     changes as (
         select
             *,
-            lag(attr_hash) over (partition by entity_id order by snapshot_day) as prev_hash,
-            max(snapshot_day) over (partition by entity_id) as last_seen_day
-        from snaps
+            lag(attr_hash) over (partition by entity_id order by first_listed_day) as prev_hash,
+            max(last_listed_day) over (partition by entity_id) as last_seen_day
+        from runs
     ),
     starts as (
         select * from changes
@@ -45,17 +42,16 @@
         {%- for c in tracked %}
         s.{{ c }},
         {%- endfor %}
-        s.snapshot_day as valid_from,
+        s.first_listed_day as valid_from,
         coalesce(
-            lead(s.snapshot_day) over (partition by s.entity_id order by s.snapshot_day) - 1,
-            case when s.last_seen_day = l.latest_snapshot_day then date '9999-12-31' else s.last_seen_day end
+            lead(s.first_listed_day) over (partition by s.entity_id order by s.first_listed_day) - 1,
+            case when s.last_seen_day = s.latest_snapshot_day then date '9999-12-31' else s.last_seen_day end
         ) as valid_to,
-        row_number() over (partition by s.entity_id order by s.snapshot_day) as version_number,
-        lead(s.snapshot_day) over (partition by s.entity_id order by s.snapshot_day) is null as is_last_version,
+        row_number() over (partition by s.entity_id order by s.first_listed_day) as version_number,
+        lead(s.first_listed_day) over (partition by s.entity_id order by s.first_listed_day) is null as is_last_version,
         s.last_seen_day,
-        l.latest_snapshot_day
+        s.latest_snapshot_day
     from starts s
-    cross join latest l
 {%- endmacro %}
 
 {#-

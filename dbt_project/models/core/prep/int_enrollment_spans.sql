@@ -4,7 +4,7 @@
 with ranked as (
     -- the latest record of each enrollment; its landing day is the last snapshot that listed it
     select *, partition_day as last_seen_day
-    from ({{ latest_per_key(ref('stg_roster__enrollments'), 'enrollment_id') }}) latest_enrollment
+    from ({{ latest_from_changes('int_enrollment_snapshot_changes', 'stg_roster__enrollments', 'enrollment_id') }}) latest_enrollment
 )
 select
     enrollment_id,

@@ -2,7 +2,7 @@
 -- term is evaluated with the grade and school the student had then (students are promoted).
 with versions as (
     {{ scd2_from_snapshots(
-        ref('stg_roster__users'), 'user_id',
+        'int_user_snapshot_changes', 'stg_roster__users', 'user_id',
         ['school_id', 'grades', 'gender', 'birth_year', 'status'],
         where="role = 'student'") }}
 )

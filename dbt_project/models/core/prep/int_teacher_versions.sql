@@ -2,7 +2,7 @@
 -- a new version whenever school, title, backbone level, status or personal attributes change.
 with versions as (
     {{ scd2_from_snapshots(
-        ref('stg_roster__users'), 'user_id',
+        'int_user_snapshot_changes', 'stg_roster__users', 'user_id',
         ['school_id', 'title', 'backbone_level', 'gender', 'birth_year', 'status', 'enabled_user'],
         where="role = 'teacher'") }}
 )

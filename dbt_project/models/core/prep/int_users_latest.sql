@@ -1,6 +1,6 @@
 -- Latest record of every user across the roster snapshots (role, school, grade), with district.
 with ranked as (
-    {{ latest_per_key(ref('stg_roster__users'), 'user_id') }}
+    {{ latest_from_changes('int_user_snapshot_changes', 'stg_roster__users', 'user_id') }}
 )
 select
     u.user_id,

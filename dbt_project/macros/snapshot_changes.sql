@@ -1,0 +1,114 @@
+{#-
+  The roster arrives as a full snapshot every day (a city: 1.0M users, 3.6M enrollments) and the raw
+  tables keep each day's. Models that read every snapshot grow with the days held (≈ 10 s a night per
+  city day held, docs/benchmarks.md "Roster snapshots"). The two big snapshots are kept once more as
+  their changes: for each snapshot day, the keys that are new or back (`listed`), whose content
+  differs from the previous snapshot held (`changed`) or that are missing from it (`gone`). Every
+  snapshot can be rebuilt from them (the data test `reproduces_snapshots` does so for the window's
+  days), and the models that ranked every snapshot read the changes instead.
+
+  A day's changes depend on its snapshot and the previous one held, so a run for the window
+  [min_day, max_day] reads from the last snapshot before the window to the first one after it and
+  replaces the changes of the window's days and of that next snapshot day (whose previous snapshot
+  may have changed): `snapshot_window` gives those days, the incremental strategy `replace_window`
+  deletes through `replace_through` when the model's config names its snapshot (`snapshot_of`).
+-#}
+
+{#- At execution: the snapshot days around the window. read_from: the last snapshot day before the
+    window (else min_day); replace_through: the first snapshot day after it (else max_day). Plain dates,
+    so DuckDB prunes the raw table's row groups by their min/max instead of scanning every snapshot. -#}
+{% macro snapshot_window(relation) -%}
+    {%- set around = {"read_from": min_day(), "replace_through": max_day()} -%}
+    {%- if execute -%}
+        {%- set row = run_query(
+            "select cast(max(case when partition_day < " ~ min_day() ~ " then partition_day end) as string),"
+            ~ " cast(min(case when partition_day > " ~ max_day() ~ " then partition_day end) as string)"
+            ~ " from " ~ relation).rows[0] -%}
+        {%- if row[0] -%}{%- do around.update({"read_from": "cast('" ~ row[0] ~ "' as date)"}) -%}{%- endif -%}
+        {%- if row[1] -%}{%- do around.update({"replace_through": "cast('" ~ row[1] ~ "' as date)"}) -%}{%- endif -%}
+    {%- endif -%}
+    {{ return(around) }}
+{%- endmacro %}
+
+{#- The columns of a snapshot that are its content: all but the key and the loader's bookkeeping
+    (known at execution; empty while parsing). -#}
+{% macro snapshot_content_columns(relation, key) -%}
+    {%- set bookkeeping = ["partition_day", "source_file", "source_row_number", "loaded_at", key] -%}
+    {%- set columns = [] -%}
+    {%- if execute -%}
+        {%- for c in adapter.get_columns_in_relation(relation) if c.name | lower not in bookkeeping -%}
+            {%- do columns.append(c.name | lower) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(columns) }}
+{%- endmacro %}
+
+{#- The changes of a snapshot model keyed by `key` (one row per key and snapshot day that changed;
+    the content columns as of that day, NULL on `gone`). Content = every column but the loader's
+    bookkeeping; several rows of one key on one day: the latest load wins (as latest_per_key). A full
+    build (first run, --full-refresh, Spark) compares every snapshot held. -#}
+{% macro snapshot_changes(model, key) -%}
+    {%- set relation = ref(model) -%}
+    {%- set columns = snapshot_content_columns(relation, key) -%}
+    {%- set incremental = is_incremental() -%}
+    {%- set around = snapshot_window(relation) if incremental else none -%}
+with snapshots as (
+    select {{ key }}, partition_day as snapshot_day{% for c in columns %}, {{ c }}{% endfor %}
+    from ({{ first_per_group(relation, [key, 'partition_day'], ['loaded_at', 'source_row_number', 'source_file'],
+                             where=("partition_day between " ~ around.read_from ~ " and " ~ around.replace_through) if incremental else none) }}) latest_load
+),
+compared_days as (
+    -- each snapshot day this run writes, with the previous snapshot day held
+    select snapshot_day, compared_day
+    from (
+        select snapshot_day, lag(snapshot_day) over (order by snapshot_day) as compared_day
+        from (select distinct snapshot_day from snapshots) held
+    ) d
+    {% if incremental %}where snapshot_day between {{ min_day() }} and {{ around.replace_through }}{% endif %}
+),
+today as (
+    select s.*, d.compared_day from snapshots s join compared_days d on d.snapshot_day = s.snapshot_day
+),
+before as (
+    select s.*, d.snapshot_day as next_day from snapshots s join compared_days d on d.compared_day = s.snapshot_day
+)
+select
+    coalesce(t.{{ key }}, b.{{ key }}) as {{ key }},
+    coalesce(t.snapshot_day, b.next_day) as snapshot_day,
+    coalesce(t.compared_day, b.snapshot_day) as compared_day,
+    case when b.{{ key }} is null then 'listed' when t.{{ key }} is null then 'gone' else 'changed' end as change
+    {%- for c in columns %},
+    t.{{ c }}
+    {%- endfor %}
+from today t
+full join before b on b.{{ key }} = t.{{ key }} and b.next_day = t.snapshot_day
+where t.{{ key }} is null or b.{{ key }} is null
+    {%- for c in columns %}
+    or t.{{ c }} is distinct from b.{{ c }}
+    {%- endfor %}
+{%- endmacro %}
+
+{#- The runs of a changes relation: one row per key and stretch of snapshots listing it unchanged —
+    its content, first_listed_day and last_listed_day (the snapshot before the key's next change,
+    else the latest snapshot) — and latest_snapshot_day of the snapshot relation. -#}
+{% macro snapshot_runs(changes, snapshot, key) -%}
+    select
+        c.*,
+        c.snapshot_day as first_listed_day,
+        coalesce(c.next_compared_day, l.latest_snapshot_day) as last_listed_day,
+        l.latest_snapshot_day
+    from (
+        select *, lead(compared_day) over (partition by {{ key }} order by snapshot_day) as next_compared_day
+        from {{ changes }}
+    ) c
+    cross join (select max(partition_day) as latest_snapshot_day from {{ snapshot }}) l
+    where c.change <> 'gone'
+{%- endmacro %}
+
+{#- latest_per_key for a snapshot kept as changes: each key's last run, partition_day = the last
+    snapshot day listing it (what latest_per_key's row carries). -#}
+{% macro latest_from_changes(changes, snapshot_model, key) -%}
+    select r.*, r.last_listed_day as partition_day
+    from ({{ snapshot_runs(ref(changes), ref(snapshot_model), key) }}) r
+    qualify row_number() over (partition by r.{{ key }} order by r.first_listed_day desc) = 1
+{%- endmacro %}
