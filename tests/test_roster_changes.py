@@ -3,13 +3,14 @@ every daily snapshot read the changes instead, so a night's cost does not grow w
 
 What must hold: window runs — in any landing order, re-landed, with a day's snapshot removed — give
 exactly what a full build from every snapshot gives; the versions and spans keep the snapshot
-semantics (a student missing for a day and back unchanged keeps one version; a re-load of a day: the
-latest load wins); and the data test that rebuilds each snapshot from the changes catches a wrong change.
+semantics (a student missing for a day and back unchanged keeps one version); the data test that
+rebuilds each snapshot from the changes catches a wrong change; and a key twice in one day's snapshot
+(which the loader never writes) fails the night instead of being resolved in silence.
 """
 from __future__ import annotations
 
 import shutil
-from datetime import date, datetime
+from datetime import date
 
 import duckdb
 import pytest
@@ -97,8 +98,6 @@ def landed(tmp_path_factory):
     for day in (D1, D2, D4, D3):
         with duckdb.connect(str(db)) as con:
             land(con, day)
-            if day == D2:  # the day re-delivered later in the night: the latest load wins
-                insert(con, "roster__users", D2, [{**student("ST1", "09"), "_loaded_at": datetime(1999, 1, 1)}])
         run_dbt(PREP, db, work, window=(day, day))
     return db, work
 
@@ -167,6 +166,21 @@ def test_a_wrong_change_fails_the_snapshot_check(landed):
                     "where user_id = 'ST1' and snapshot_day = ?", [D2])
     try:
         out = run_dbt(check, db, work, window=(D2, D2), check=False)
-        assert out.returncode != 0 and "FAIL 2 reproduces_snapshots" in out.stdout, out.stdout[-2000:]
+        assert out.returncode != 0 and "FAIL 1 reproduces_snapshots" in out.stdout, out.stdout[-2000:]
     finally:
         run_dbt(PREP + ["--full-refresh"], db, work)
+
+
+def test_a_key_twice_in_a_days_snapshot_fails_the_night(landed):
+    """The changes rely on one row per key and day (the loader's duplicate_key rule); rows written
+    around the loader must stop the night at the staging model's grain test, not pick one in silence."""
+    db, work = landed
+    with duckdb.connect(str(db)) as con:
+        insert(con, "roster__users", D2, [{**student("ST1", "09"), "_row_number": 99}])
+    try:
+        out = run_dbt(PREP, db, work, window=(D2, D2), check=False)
+        assert out.returncode != 0 and "FAIL 1 unique_combination_stg_roster__users" in out.stdout, out.stdout[-3000:]
+        assert "SKIP relation intermediate.int_user_snapshot_changes" in out.stdout
+    finally:
+        with duckdb.connect(str(db)) as con:
+            con.execute("delete from raw.roster__users where _partition_day = ? and _row_number = 99", [D2])

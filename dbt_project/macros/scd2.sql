@@ -6,7 +6,7 @@
     valid_to   = the day before the next version starts; for the last version 9999-12-31 when the
                  entity is in the latest snapshot, else its last snapshot day (it left the roster).
   An entity missing from some snapshots and back with the same attributes keeps one version.
-  Several rows for one entity on one day (re-loads): the latest loaded wins (snapshot_changes).
+  One row per entity and day: the loader's duplicate_key rule, checked in staging (snapshot_changes).
   `where` filters the snapshots' rows (e.g. role = 'student'): a run is a stretch of snapshots with
   the same content, so filtering runs filters the same snapshots.
 -#}

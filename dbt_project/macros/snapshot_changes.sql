@@ -45,8 +45,11 @@
 
 {#- The changes of a snapshot model keyed by `key` (one row per key and snapshot day that changed;
     the content columns as of that day, NULL on `gone`). Content = every column but the loader's
-    bookkeeping; several rows of one key on one day: the latest load wins (as latest_per_key). A full
-    build (first run, --full-refresh, Spark) compares every snapshot held. -#}
+    bookkeeping. A snapshot holds one row per key and day: the loader quarantines a second record of a
+    key within a day (duplicate_key, also across two files) and replaces a re-landed day whole; the
+    staging model's `unique_combination` test checks it for the window's days (resolving duplicates here
+    tripled the model's time, docs/benchmarks.md). A full build (first run, --full-refresh, Spark)
+    compares every snapshot held. -#}
 {% macro snapshot_changes(model, key) -%}
     {%- set relation = ref(model) -%}
     {%- set columns = snapshot_content_columns(relation, key) -%}
@@ -54,8 +57,8 @@
     {%- set around = snapshot_window(relation) if incremental else none -%}
 with snapshots as (
     select {{ key }}, partition_day as snapshot_day{% for c in columns %}, {{ c }}{% endfor %}
-    from ({{ first_per_group(relation, [key, 'partition_day'], ['loaded_at', 'source_row_number', 'source_file'],
-                             where=("partition_day between " ~ around.read_from ~ " and " ~ around.replace_through) if incremental else none) }}) latest_load
+    from {{ relation }}
+    {% if incremental %}where partition_day between {{ around.read_from }} and {{ around.replace_through }}{% endif %}
 ),
 compared_days as (
     -- each snapshot day this run writes, with the previous snapshot day held
@@ -82,10 +85,16 @@ select
     {%- endfor %}
 from today t
 full join before b on b.{{ key }} = t.{{ key }} and b.next_day = t.snapshot_day
-where t.{{ key }} is null or b.{{ key }} is null
+where {{ rows_differ('t', 'b', key, columns) }}
+{%- endmacro %}
+
+{#- SQL predicate: row `a` and row `b` of a full join on `key` differ — one is missing, or a content
+    column is distinct (NULL-safe). -#}
+{% macro rows_differ(a, b, key, columns) -%}
+    ({{ a }}.{{ key }} is null or {{ b }}.{{ key }} is null
     {%- for c in columns %}
-    or t.{{ c }} is distinct from b.{{ c }}
-    {%- endfor %}
+        or {{ a }}.{{ c }} is distinct from {{ b }}.{{ c }}
+    {%- endfor %})
 {%- endmacro %}
 
 {#- The runs of a changes relation: one row per key and stretch of snapshots listing it unchanged —
@@ -98,17 +107,24 @@ where t.{{ key }} is null or b.{{ key }} is null
         coalesce(c.next_compared_day, l.latest_snapshot_day) as last_listed_day,
         l.latest_snapshot_day
     from (
-        select *, lead(compared_day) over (partition by {{ key }} order by snapshot_day) as next_compared_day
+        select
+            *,
+            lead(compared_day) over by_key as next_compared_day,
+            lead(change) over by_key as next_change,
+            lead(change, 2) over by_key as change_after_next
         from {{ changes }}
+        window by_key as (partition by {{ key }} order by snapshot_day)
     ) c
     cross join (select max(partition_day) as latest_snapshot_day from {{ snapshot }}) l
     where c.change <> 'gone'
 {%- endmacro %}
 
 {#- latest_per_key for a snapshot kept as changes: each key's last run, partition_day = the last
-    snapshot day listing it (what latest_per_key's row carries). -#}
+    snapshot day listing it (what latest_per_key's row carries). The last run is the last row that is
+    not `gone`: the key's last row, or the one before a final `gone` — found in the same window pass
+    as the run's end (ranking again took a second sort of every key). -#}
 {% macro latest_from_changes(changes, snapshot_model, key) -%}
     select r.*, r.last_listed_day as partition_day
     from ({{ snapshot_runs(ref(changes), ref(snapshot_model), key) }}) r
-    qualify row_number() over (partition by r.{{ key }} order by r.first_listed_day desc) = 1
+    where r.next_change is null or (r.next_change = 'gone' and r.change_after_next is null)
 {%- endmacro %}
