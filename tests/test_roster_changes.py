@@ -38,16 +38,18 @@ def enrollment(eid, user, role="student", **extra):
 
 
 # each day's full snapshot: ST1 is promoted on day 2 and marked tobedeleted on day 4; ST2 and E2
-# are missing on day 2 and back unchanged on day 3; T1's title changes on day 3; E1 ends on day 3
+# are missing on day 2 and back unchanged on day 3; ST3 and E4 leave after day 2; T1's title changes
+# on day 3; E1 ends on day 3
 USERS = {
-    D1: [teacher("一级教师"), student("ST1", "07"), student("ST2", "07")],
-    D2: [teacher("一级教师"), student("ST1", "08")],
+    D1: [teacher("一级教师"), student("ST1", "07"), student("ST2", "07"), student("ST3", "09")],
+    D2: [teacher("一级教师"), student("ST1", "08"), student("ST3", "09")],
     D3: [teacher("高级教师"), student("ST1", "08"), student("ST2", "07")],
     D4: [teacher("高级教师"), student("ST1", "08", status="tobedeleted"), student("ST2", "07")],
 }
 ENROLLMENTS = {
-    D1: [enrollment("E1", "ST1"), enrollment("E2", "ST2"), enrollment("E3", "T1", role="teacher")],
-    D2: [enrollment("E1", "ST1"), enrollment("E3", "T1", role="teacher")],
+    D1: [enrollment("E1", "ST1"), enrollment("E2", "ST2"), enrollment("E3", "T1", role="teacher"),
+         enrollment("E4", "ST3")],
+    D2: [enrollment("E1", "ST1"), enrollment("E3", "T1", role="teacher"), enrollment("E4", "ST3")],
     D3: [enrollment("E1", "ST1", end_date=date(2026, 9, 9)), enrollment("E2", "ST2"),
          enrollment("E3", "T1", role="teacher", is_primary=True)],
     D4: [enrollment("E1", "ST1", end_date=date(2026, 9, 9)), enrollment("E2", "ST2"),
@@ -112,7 +114,7 @@ def test_window_runs_in_any_order_equal_a_full_build(landed):
                               "intermediate.int_user_snapshot_changes where snapshot_day > ? order by all",
                               [D1]).fetchall()
         assert changes == [(D2, "ST1", "changed", "08"), (D2, "ST2", "gone", None),
-                           (D3, "ST2", "listed", "07"), (D3, "T1", "changed", None),
+                           (D3, "ST2", "listed", "07"), (D3, "ST3", "gone", None), (D3, "T1", "changed", None),
                            (D4, "ST1", "changed", "08")]
         versions = con.execute("select student_id, grades, status, valid_from::varchar, valid_to::varchar, "
                                "is_last_version, last_seen_day::varchar from intermediate.int_student_versions "
@@ -122,16 +124,17 @@ def test_window_runs_in_any_order_equal_a_full_build(landed):
             ("ST1", "08", "active", D2, D3, False, D4),
             ("ST1", "08", "tobedeleted", D4, "9999-12-31", True, D4),
             ("ST2", "07", "active", D1, "9999-12-31", True, D4),  # missing on day 2, back unchanged
+            ("ST3", "09", "active", D1, D2, True, D2),  # left the roster after day 2
         ]
         assert con.execute("select title, valid_from::varchar from intermediate.int_teacher_versions "
                            "order by version_number").fetchall() == [("一级教师", D1), ("高级教师", D3)]
         spans = con.execute("select enrollment_id, is_primary, valid_to::varchar, last_seen_day::varchar "
                             "from intermediate.int_enrollment_spans order by 1").fetchall()
         assert spans == [("E1", False, "2026-09-09", D4), ("E2", False, "9999-12-31", D4),
-                         ("E3", True, "9999-12-31", D4)]
+                         ("E3", True, "9999-12-31", D4), ("E4", False, D2, D2)]
         assert con.execute("select user_id, last_snapshot_day::varchar, is_current from "
                            "intermediate.int_users_latest order by 1").fetchall() == [
-            ("ST1", D4, False), ("ST2", D4, True), ("T1", D4, True)]
+            ("ST1", D4, False), ("ST2", D4, True), ("ST3", D2, False), ("T1", D4, True)]
 
 
 def test_a_relanded_or_removed_day_redoes_the_next_snapshots_changes(landed):

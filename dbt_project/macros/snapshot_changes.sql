@@ -55,37 +55,95 @@
     {%- set columns = snapshot_content_columns(relation, key) -%}
     {%- set incremental = is_incremental() -%}
     {%- set around = snapshot_window(relation) if incremental else none -%}
-with snapshots as (
-    select {{ key }}, partition_day as snapshot_day{% for c in columns %}, {{ c }}{% endfor %}
-    from {{ relation }}
-    {% if incremental %}where partition_day between {{ around.read_from }} and {{ around.replace_through }}{% endif %}
-),
-compared_days as (
-    -- each snapshot day this run writes, with the previous snapshot day held
-    select snapshot_day, compared_day
-    from (
-        select snapshot_day, lag(snapshot_day) over (order by snapshot_day) as compared_day
-        from (select distinct snapshot_day from snapshots) held
-    ) d
-    {% if incremental %}where snapshot_day between {{ min_day() }} and {{ around.replace_through }}{% endif %}
-),
-today as (
-    select s.*, d.compared_day from snapshots s join compared_days d on d.snapshot_day = s.snapshot_day
-),
-before as (
-    select s.*, d.snapshot_day as next_day from snapshots s join compared_days d on d.compared_day = s.snapshot_day
-)
+    {%- set read = ("partition_day between " ~ around.read_from ~ " and " ~ around.replace_through) if incremental else "1 = 1" -%}
+    {%- set held = [] -%}
+    {%- if execute and incremental -%}
+        {%- for row in run_query("select distinct cast(partition_day as string) from " ~ relation ~ " where " ~ read ~ " order by 1").rows -%}
+            {%- do held.append(row[0]) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- set written = held | select(">=", window_day("min_day") | trim) | list -%}
+    {%- if written | length == 1 -%}
+        {#- a night: one snapshot compared with the one before it, by a join of the two (2.5× faster
+            than the sequence below at city scale) -#}
+        {%- set before = held[held.index(written[0]) - 1] if held.index(written[0]) > 0 else none -%}
+        {{ snapshot_changes_of_a_day(relation, key, columns, written[0], before) }}
+    {%- else -%}
+        {{ snapshot_changes_in_sequence(relation, key, columns, read, around) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The changes of one snapshot day `day` against the snapshot day `before` (none: the first held). -#}
+{% macro snapshot_changes_of_a_day(relation, key, columns, day, before) -%}
+{%- if before is none %}
+select {{ key }}, partition_day as snapshot_day, cast(null as date) as compared_day, 'listed' as change
+    {%- for c in columns %}, {{ c }}{% endfor %}
+from {{ relation }}
+where partition_day = cast('{{ day }}' as date)
+{%- else %}
 select
     coalesce(t.{{ key }}, b.{{ key }}) as {{ key }},
-    coalesce(t.snapshot_day, b.next_day) as snapshot_day,
-    coalesce(t.compared_day, b.snapshot_day) as compared_day,
+    cast('{{ day }}' as date) as snapshot_day,
+    cast('{{ before }}' as date) as compared_day,
     case when b.{{ key }} is null then 'listed' when t.{{ key }} is null then 'gone' else 'changed' end as change
     {%- for c in columns %},
     t.{{ c }}
     {%- endfor %}
-from today t
-full join before b on b.{{ key }} = t.{{ key }} and b.next_day = t.snapshot_day
+from (select * from {{ relation }} where partition_day = cast('{{ day }}' as date)) t
+full join (select * from {{ relation }} where partition_day = cast('{{ before }}' as date)) b on b.{{ key }} = t.{{ key }}
 where {{ rows_differ('t', 'b', key, columns) }}
+{%- endif %}
+{%- endmacro %}
+
+{#- The changes of every snapshot day read (`read`: a predicate on partition_day) — a full build or
+    a window of several days. Each key's rows in day order, narrow (key, day number, a hash of the
+    content): a sort that spills to disk when a backfill compares many snapshots (joining whole
+    snapshots to each other in one statement ran out of memory); the content is joined back for the
+    changed rows only. With `around` (an incremental run), only the days from min_day on are written. -#}
+{% macro snapshot_changes_in_sequence(relation, key, columns, read, around) -%}
+with days as (
+    select snapshot_day, row_number() over (order by snapshot_day) as day_number
+    from (select distinct partition_day as snapshot_day from {{ relation }} where {{ read }}) held
+),
+sequenced as (
+    select
+        s.{{ key }},
+        d.day_number,
+        lag(d.day_number) over by_key as previous_number,
+        lag({{ wudu_row_hash(columns) }}) over by_key as previous_hash,
+        {{ wudu_row_hash(columns) }} as content_hash,
+        lead(d.day_number) over by_key as next_number
+    from (select * from {{ relation }} where {{ read }}) s
+    join days d on d.snapshot_day = s.partition_day
+    window by_key as (partition by s.{{ key }} order by d.day_number)
+),
+changes as (
+    -- listed (first held, or back after missing) or changed, on its own day
+    select {{ key }}, day_number,
+        case when previous_number = day_number - 1 then 'changed' else 'listed' end as change
+    from sequenced
+    where previous_number is null or previous_number < day_number - 1 or previous_hash <> content_hash
+    union all
+    -- gone: missing from the next snapshot held
+    select {{ key }}, day_number + 1 as day_number, 'gone' as change
+    from sequenced
+    where next_number > day_number + 1
+       or (next_number is null and day_number < (select max(day_number) from days))
+)
+select
+    c.{{ key }},
+    d.snapshot_day,
+    p.snapshot_day as compared_day,
+    c.change
+    {%- for col in columns %},
+    s.{{ col }}
+    {%- endfor %}
+from changes c
+join days d on d.day_number = c.day_number
+left join days p on p.day_number = c.day_number - 1
+left join (select * from {{ relation }} where {{ read }}) s
+    on c.change <> 'gone' and s.{{ key }} = c.{{ key }} and s.partition_day = d.snapshot_day
+{% if around %}where d.snapshot_day between {{ min_day() }} and {{ around.replace_through }}{% endif %}
 {%- endmacro %}
 
 {#- SQL predicate: row `a` and row `b` of a full join on `key` differ — one is missing, or a content
