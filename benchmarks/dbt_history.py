@@ -38,13 +38,14 @@ NATURAL_IDS = {
 }
 
 
-def night(build: Path, day: str, target: Path) -> dict:
-    """The night's dbt build for `day` on `build`: dbt's seconds and each node's."""
+def night(build: Path, day: str, target: Path, select: tuple[str, ...] = ()) -> dict:
+    """The night's dbt build for `day` on `build` (`select`: e.g. ("--select", "path:…")): dbt's
+    seconds and each node's."""
     dbt = str(Path(sys.executable).parent / "dbt")
     env = dict(os.environ, WUDU_BUILD_DB=str(build), WUDU_MIN_DAY=day, WUDU_MAX_DAY=day)
     started = time.monotonic()
-    out = subprocess.run([dbt, "build", "--exclude", "resource_type:unit_test", "--profiles-dir", str(DBT_DIR),
-                          "--target-path", str(target)], cwd=DBT_DIR, env=env, capture_output=True, text=True)
+    out = subprocess.run([dbt, "build", *select, "--exclude", "resource_type:unit_test", "--profiles-dir",
+                          str(DBT_DIR), "--target-path", str(target)], cwd=DBT_DIR, env=env, capture_output=True, text=True)
     seconds = time.monotonic() - started
     results = json.loads((target / "run_results.json").read_text())["results"]
     nodes = {r["unique_id"]: (r["execution_time"], r["status"]) for r in results}

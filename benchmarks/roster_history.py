@@ -15,21 +15,17 @@ down in docs/benchmarks.md (never asserted in tests)."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import duckdb  # noqa: E402
 
+from benchmarks.dbt_history import night  # noqa: E402
 from benchmarks.publish_history import history_parser  # noqa: E402
-
-DBT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
 
 # per earlier snapshot k: which rows change and how (hash buckets of the key, so they differ by day)
 _CHURN = {
@@ -57,20 +53,12 @@ def extend_snapshots(build: Path, days: int) -> tuple[str, dict[str, int]]:
 
 
 def roster_night(build: Path, day: str, target: Path) -> dict:
-    dbt = str(Path(sys.executable).parent / "dbt")
-    env = dict(os.environ, WUDU_BUILD_DB=str(build), WUDU_MIN_DAY=day, WUDU_MAX_DAY=day)
-    started = time.monotonic()
-    out = subprocess.run([dbt, "build", "--select", "path:models/core/prep", "--profiles-dir", str(DBT_DIR),
-                          "--target-path", str(target)], cwd=DBT_DIR, env=env, capture_output=True, text=True)
-    seconds = time.monotonic() - started
-    if out.returncode:
-        print(out.stdout[-3000:], file=sys.stderr)
-    results = json.loads((target / "run_results.json").read_text())["results"]
-    kinds = {"model": {}, "test": {}}
-    for r in results:
-        kind, name = r["unique_id"].split(".")[0], r["unique_id"].split(".")[-1]
-        kinds.setdefault(kind, {})[name] = round(r["execution_time"], 2)
-    return {"dbt_seconds": round(seconds, 1), "exit_code": out.returncode,
+    """The night's roster models and their data tests: dbt's seconds, each model's and test's."""
+    run = night(build, day, target, select=("--select", "path:models/core/prep"))
+    kinds: dict[str, dict[str, float]] = {"model": {}, "test": {}}
+    for uid, (seconds, _) in run["nodes"].items():
+        kinds.setdefault(uid.split(".")[0], {})[uid.split(".")[-1]] = round(seconds, 2)
+    return {"dbt_seconds": round(run["seconds"], 1), "exit_code": run["exit_code"], "not_passed": run["not_passed"],
             "models_seconds": round(sum(kinds["model"].values()), 1),
             "tests_seconds": round(sum(kinds["test"].values()), 1), **kinds}
 
