@@ -1,6 +1,6 @@
 {#-
   The roster arrives as a full snapshot every day (a city: 1.0M users, 3.6M enrollments) and the raw
-  tables keep each day's. Models that read every snapshot grow with the days held (≈ 10 s a night per
+  tables keep each day's. Models that read every snapshot grow with the days held (≈ 3 s a night per
   city day held, docs/benchmarks.md "Roster snapshots"). The two big snapshots are kept once more as
   their changes: for each snapshot day, the keys that are new or back (`listed`), whose content
   differs from the previous snapshot held (`changed`) or that are missing from it (`gone`). Every

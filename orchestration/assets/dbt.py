@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 from collections import Counter
 from collections.abc import Mapping
@@ -28,6 +29,9 @@ DBT_BUILTIN_TESTS = ("not_null", "unique", "accepted_values", "relationships")
 # manifest, run_results, compiled SQL, dbt.log); a year of nights would leave ≈ 9 GB there
 PARTIAL_PARSE = "partial_parse.msgpack"
 DBT_TARGETS_KEPT = int(os.environ.get("WUDU_DBT_TARGETS_KEEP", "14"))
+# what `dbt parse` reads: a file changed after the manifest means Dagster's assets and checks were
+# built from an older project than the one dbt will run
+PROJECT_SOURCES = ("models", "macros", "tests", "seeds", "dbt_project.yml")
 
 
 def prepare_if_dev(project: DbtProject) -> None:
@@ -37,6 +41,35 @@ def prepare_if_dev(project: DbtProject) -> None:
     if using_dagster_dev():
         subprocess.run([dbt_executable(), "parse", "--quiet", "--profiles-dir", str(project.profiles_dir),
                         "--target-path", str(project.target_path)], cwd=project.project_dir, check=True)
+
+
+def manifest_out_of_date(project: DbtProject) -> list[str]:
+    """The project files changed after the manifest the dbt assets were built from. With any, dbt
+    would report nodes Dagster does not know: the step failed half-way through the build (a KeyError
+    on a new test) and its retries met the still-running dbt holding the build file."""
+    built = Path(project.manifest_path).stat().st_mtime
+    root = Path(project.project_dir)
+    newer = []
+    for name in PROJECT_SOURCES:
+        path = root / name
+        for f in [path] if path.is_file() else path.rglob("*"):
+            if f.is_file() and f.stat().st_mtime > built:
+                newer.append(str(f.relative_to(root)))
+    return sorted(newer)
+
+
+def stop_dbt(process: subprocess.Popen, timeout: float = 60) -> None:
+    """End a dbt process the step no longer reads (the step failed while dbt was running): as Ctrl-C
+    would (dbt ends its open statement), then killed if it does not end in `timeout` seconds. A dbt left
+    running keeps writing the build file and holds DuckDB's lock against the step's retries."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def wudu_dbt_project() -> DbtProject:
@@ -135,6 +168,12 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
     )
     def wudu_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
         raise_if_stopped("dbt build", context)  # also stops the step's retries after an interrupt
+        newer = manifest_out_of_date(project)
+        if newer:
+            raise dg.Failure(
+                description=f"dbt build not started: {len(newer)} dbt project file(s) changed after the manifest "
+                f"Dagster loaded ({', '.join(newer[:5])}{' …' if len(newer) > 5 else ''}). Run `make setup` "
+                "(it runs `dbt parse`), then start the run again.", allow_retries=False)
         min_day, max_day = window_days(context)
         where = f"Spark ({warehouse.spark['WUDU_SPARK_MASTER']})" if warehouse.is_spark else warehouse.paths.build_db
         context.log.info(f"dbt build for {min_day}..{max_day} on {where}")
@@ -173,6 +212,9 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
             with open(log_path, "w", encoding="utf-8") as fh, contextlib.redirect_stdout(fh):
                 yield from invocation.stream()
             context.log.info(f"dbt build: {dbt_summary(invocation.target_path)} (every dbt line: {log_path})")
+        except BaseException:
+            stop_dbt(invocation.process)  # dagster-dbt stops dbt only on an interrupt
+            raise
         finally:  # a failed build's folder is among the kept ones: it is the newest
             keep_partial_parse(invocation.target_path)
             prune_targets(invocation.target_path)
