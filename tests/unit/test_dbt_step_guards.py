@@ -34,10 +34,13 @@ def test_files_changed_after_the_manifest_are_named(tmp_path):
 
 
 def test_a_dbt_left_running_is_stopped(tmp_path):
-    polite = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
-    deaf = subprocess.Popen([sys.executable, "-c",
-                             "import signal, time; signal.signal(signal.SIGINT, signal.SIG_IGN); time.sleep(120)"])
-    time.sleep(0.5)  # both have started
+    # each says when it is ready: a Ctrl-C before the interpreter is up (a busy machine) would end
+    # the "deaf" one too early
+    polite = subprocess.Popen([sys.executable, "-c", "import time; print('ready', flush=True); time.sleep(120)"],
+                              stdout=subprocess.PIPE, text=True)
+    deaf = subprocess.Popen([sys.executable, "-c", "import signal, time; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+                             "print('ready', flush=True); time.sleep(120)"], stdout=subprocess.PIPE, text=True)
+    assert polite.stdout.readline() == deaf.stdout.readline() == "ready\n"
     started = time.monotonic()
     stop_dbt(polite, timeout=30)
     assert polite.poll() is not None and time.monotonic() - started < 10  # Ctrl-C ended it
