@@ -60,7 +60,8 @@ def manifest_out_of_date(project: DbtProject) -> list[str]:
 
 def stop_dbt(process: subprocess.Popen, timeout: float = 60) -> None:
     """End a dbt process the step no longer reads (the step failed while dbt was running): as Ctrl-C
-    would (dbt ends its open statement), then killed if it does not end in `timeout` seconds. A dbt left
+    would (dbt ends its open statement), then killed if it does not end in `timeout` seconds (also when
+    it ignores Ctrl-C: started from a background shell, a process inherits Ctrl-C ignored). A dbt left
     running keeps writing the build file and holds DuckDB's lock against the step's retries."""
     if process.poll() is not None:
         return

@@ -34,9 +34,11 @@ def test_files_changed_after_the_manifest_are_named(tmp_path):
 
 
 def test_a_dbt_left_running_is_stopped(tmp_path):
-    # each says when it is ready: a Ctrl-C before the interpreter is up (a busy machine) would end
-    # the "deaf" one too early
-    polite = subprocess.Popen([sys.executable, "-c", "import time; print('ready', flush=True); time.sleep(120)"],
+    # each sets its Ctrl-C handling itself (a process started in the background by a shell inherits
+    # Ctrl-C ignored, as under CI) and says when it is ready (a Ctrl-C before that, on a busy
+    # machine, would hit the interpreter's start)
+    polite = subprocess.Popen([sys.executable, "-c", "import signal, time; signal.signal(signal.SIGINT, "
+                               "signal.default_int_handler); print('ready', flush=True); time.sleep(120)"],
                               stdout=subprocess.PIPE, text=True)
     deaf = subprocess.Popen([sys.executable, "-c", "import signal, time; signal.signal(signal.SIGINT, signal.SIG_IGN); "
                              "print('ready', flush=True); time.sleep(120)"], stdout=subprocess.PIPE, text=True)
