@@ -6,7 +6,33 @@
 -- else the <hw> of that object path) is the submission's homework.
 -- Only gradings at or after the submission count. A submission is pending when it has no
 -- feedback yet and its feedback window has not closed by the data horizon.
-with subs as (
+--
+-- Incremental by the day of the submission (macros/replace_window.sql with replace_key; on Spark a
+-- table rebuilt from every submission): a night
+-- recomputes only the submissions its window can change and replaces those rows, wherever their day:
+--   submitted on a window day (new, re-landed or withdrawn);
+--   matched by a grading landed on a window day (a late grading of an earlier submission);
+--   graded first, or given feedback, by a grading landed on a window day (that grading may be gone);
+--   of a homework whose assignment (its first `assigned` statement) landed on a window day, now or
+--   before the run;
+--   pending before the run or by the new data horizon (the flag moves with the horizon);
+--   computed with another feedback window (metric_params) than today's.
+-- The *_landed_day columns keep where each row's evidence came from, for the next run's choice.
+-- A table whose stored columns predate that bookkeeping is recomputed whole once.
+{{ config(
+    materialized=('table' if target.type == 'spark' else 'incremental'),
+    incremental_strategy='replace_window',
+    window_column='submitted_day',
+    replace_key='submission_id',
+    on_schema_change='append_new_columns',
+) }}
+{%- set bookkeeping = ['first_graded_landed_day', 'feedback_landed_day', 'assignment_landed_day', 'feedback_window_hours'] %}
+{%- set incremental = is_incremental() %}
+{%- if incremental and execute %}
+    {%- set stored = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list %}
+    {%- set incremental = (bookkeeping | reject('in', stored) | list | length) == 0 %}
+{%- endif %}
+with all_subs as (
     select
         statement_id as submission_id,
         district_id,
@@ -25,6 +51,7 @@ with subs as (
 graded as (
     select
         statement_id,
+        day as landed_day,
         actor_teacher_key,
         object_id,
         regexp_extract(object_id, '([^/]+)$', 1) as object_tail,
@@ -35,25 +62,75 @@ graded as (
     from {{ ref('fct_xapi_statements') }}
     where verb = 'graded'
 ),
+params as (
+    select
+        {{ param('feedback_window_hours') }} as feedback_window_hours,
+        cast({{ param('feedback_window_hours') }} * 60 as bigint) as window_minutes
+),
+{%- if incremental %}
+window_graded as (
+    select * from graded where {{ in_window('landed_day') }}
+),
+affected as (
+    select submission_id from all_subs where {{ in_window('submitted_day') }}
+    union
+    select s.submission_id from all_subs s join window_graded g on g.object_id = s.submission_id
+    union
+    select s.submission_id
+    from all_subs s
+    join window_graded g on g.object_tail = s.student_id and g.graded_homework_id = s.homework_id
+    union
+    select s.submission_id
+    from all_subs s
+    join {{ ref('int_homework_assignments') }} a on a.homework_id = s.homework_id
+    where {{ in_window('a.assigned_day') }}
+    union
+    select t.submission_id
+    from {{ this }} t
+    cross join params p
+    left join {{ ref('int_data_horizon') }} h on h.district_id = t.district_id
+    where {{ in_window('t.first_graded_landed_day') }}
+       or {{ in_window('t.feedback_landed_day') }}
+       or {{ in_window('t.assignment_landed_day') }}
+       or t.is_pending
+       or (t.feedback_at is null and ({{ wudu_add_minutes('t.submitted_at', 'p.window_minutes') }}) > h.last_event_at)
+       or t.feedback_window_hours is distinct from p.feedback_window_hours
+),
+subs as (
+    select s.* from all_subs s where s.submission_id in (select submission_id from affected)
+),
+{%- else %}
+subs as (
+    select * from all_subs
+),
+{%- endif %}
 matches as (
-    select s.submission_id, s.submitted_at, g.actor_teacher_key, g.occurred_at, g.has_response
+    select s.submission_id, s.submitted_at, g.statement_id, g.actor_teacher_key, g.occurred_at, g.has_response, g.landed_day
     from subs s join graded g on g.object_id = s.submission_id
     union all
-    select s.submission_id, s.submitted_at, g.actor_teacher_key, g.occurred_at, g.has_response
+    select s.submission_id, s.submitted_at, g.statement_id, g.actor_teacher_key, g.occurred_at, g.has_response, g.landed_day
     from subs s join graded g on g.object_tail = s.student_id and g.graded_homework_id = s.homework_id
+),
+-- the first grading and the first grading with feedback, each one statement (ties: the smaller
+-- statement id), so that withdrawing any other grading changes neither
+ranked as (
+    select
+        *,
+        row_number() over (partition by submission_id order by occurred_at, statement_id) as grading_rank,
+        row_number() over (partition by submission_id, has_response order by occurred_at, statement_id) as response_rank
+    from matches
+    where occurred_at >= submitted_at
 ),
 grading as (
     select
         submission_id,
-        min(occurred_at) as first_graded_at,
-        min(case when has_response then occurred_at end) as feedback_at,
-        min_by(actor_teacher_key, occurred_at) as grader_teacher_key
-    from matches
-    where occurred_at >= submitted_at
+        max(case when grading_rank = 1 then occurred_at end) as first_graded_at,
+        max(case when has_response and response_rank = 1 then occurred_at end) as feedback_at,
+        max(case when grading_rank = 1 then actor_teacher_key end) as grader_teacher_key,
+        max(case when grading_rank = 1 then landed_day end) as first_graded_landed_day,
+        max(case when has_response and response_rank = 1 then landed_day end) as feedback_landed_day
+    from ranked
     group by submission_id
-),
-window_hours as (
-    select cast({{ param('feedback_window_hours') }} * 60 as bigint) as window_minutes
 )
 select
     s.submission_id,
@@ -73,13 +150,17 @@ select
     s.duration_seconds,
     g.first_graded_at,
     g.feedback_at,
-    coalesce(g.feedback_at <= ({{ wudu_add_minutes('s.submitted_at', 'w.window_minutes') }}), false) as is_feedback_in_window,
+    coalesce(g.feedback_at <= ({{ wudu_add_minutes('s.submitted_at', 'p.window_minutes') }}), false) as is_feedback_in_window,
     (
         g.feedback_at is null
-        and ({{ wudu_add_minutes('s.submitted_at', 'w.window_minutes') }}) > h.last_event_at
-    ) as is_pending
+        and ({{ wudu_add_minutes('s.submitted_at', 'p.window_minutes') }}) > h.last_event_at
+    ) as is_pending,
+    g.first_graded_landed_day,
+    g.feedback_landed_day,
+    a.assigned_day as assignment_landed_day,
+    p.feedback_window_hours
 from subs s
-cross join window_hours w
+cross join params p
 left join {{ ref('int_homework_assignments') }} a on a.homework_id = s.homework_id
 left join grading g on g.submission_id = s.submission_id
 left join {{ ref('int_data_horizon') }} h on h.district_id = s.district_id
