@@ -50,7 +50,8 @@ def night(build: Path, day: str, target: Path, select: tuple[str, ...] = ()) -> 
     seconds = time.monotonic() - started
     results = json.loads((target / "run_results.json").read_text())["results"]
     nodes = {r["unique_id"]: (r["execution_time"], r["status"]) for r in results}
-    return {"seconds": seconds, "exit_code": out.returncode, "nodes": nodes,
+    errors = [line for line in out.stdout.splitlines() if "Error" in line or "error" in line][:20]
+    return {"seconds": seconds, "exit_code": out.returncode, "nodes": nodes, "errors": errors,
             "not_passed": sorted(k for k, (_, s) in nodes.items() if s not in ("pass", "success"))}
 
 
@@ -60,7 +61,7 @@ def report(days: int, n: int, rows: int, run: dict) -> None:
         kinds[uid.split(".")[0]] = kinds.get(uid.split(".")[0], 0.0) + t
     slow = sorted(((t, uid.split(".")[-1]) for uid, (t, _) in run["nodes"].items()), reverse=True)[:10]
     print(json.dumps({"history_days": days, "night": n, "daily_fact_rows": rows, "dbt_seconds": round(run["seconds"], 1),
-                      "exit_code": run["exit_code"], "not_passed": run["not_passed"],
+                      "exit_code": run["exit_code"], "not_passed": run["not_passed"][:10], "errors": run["errors"],
                       "seconds_by_kind": {k: round(v, 1) for k, v in kinds.items()},
                       "slowest": [(round(t, 2), n) for t, n in slow]}, ensure_ascii=False), flush=True)
 
@@ -68,6 +69,8 @@ def report(days: int, n: int, rows: int, run: dict) -> None:
 def main() -> None:
     parser = history_parser(__doc__, default_days=[1, 10])
     parser.add_argument("--nights", type=int, default=1, help="run the night this many times; the last one is compared")
+    parser.add_argument("--shift-times", action="store_true",
+                        help="the copies' timestamps move with their day (the data horizon advances with the history)")
     args = parser.parse_args()
     runs = {}
     for days in args.days:
@@ -75,7 +78,7 @@ def main() -> None:
             build = Path(tmp) / "wudu_build.duckdb"  # dbt-duckdb names the database after the file
             shutil.copyfile(args.build, build)
             vary = {t: cols + NATURAL_IDS.get(t, []) for t, cols in unique_keys().items()}
-            first, _, rows = extend_history(build, days, vary=vary)
+            first, _, rows = extend_history(build, days, vary=vary, shift_times=args.shift_times)
             for n in range(1, args.nights + 1):
                 run = night(build, first, Path(tmp) / "target")
                 report(days, n, rows, run)

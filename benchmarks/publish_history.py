@@ -71,9 +71,13 @@ def history_parser(doc: str | None, default_days: list[int]) -> argparse.Argumen
     return ap
 
 
-def extend_history(build: Path, days: int, vary: dict[str, list[str]] | None = None) -> tuple[str, str, int]:
+def extend_history(build: Path, days: int, vary: dict[str, list[str]] | None = None,
+                   shift_times: bool = False) -> tuple[str, str, int]:
     """Repeat the daily facts' rows on the next days-1 days; returns (first day, last day, fact rows).
-    `vary`: table -> columns given a per-day suffix on the copies (keys that must stay unique)."""
+    `vary`: table -> columns given a per-day suffix on the copies (keys that must stay unique).
+    `shift_times`: the copies' other dates and timestamps move with their day (otherwise every copy
+    happened on the first day: the data horizon stays there, and what is judged against it — a
+    submission's feedback window — is as if every copy had been delivered that day)."""
     daily = daily_tables()
     with duckdb.connect(str(build)) as con:
         con.execute("SET preserve_insertion_order = false")
@@ -84,8 +88,12 @@ def extend_history(build: Path, days: int, vary: dict[str, list[str]] | None = N
             if lo is None:
                 continue
             first = min(first or lo, lo)
+            times = [c for c, t in con.execute(
+                "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = ? AND table_name = ?",
+                [schema, table]).fetchall() if c != column and (t == "DATE" or t.startswith("TIMESTAMP"))]
             for k in range(1, days):
                 varied = "".join(f', "{c}" || \'|+{k}\' AS "{c}"' for c in (vary or {}).get(table, []))
+                varied += "".join(f', "{c}" + INTERVAL {k} DAY AS "{c}"' for c in (times if shift_times else []))
                 con.execute(f"INSERT INTO {rel} SELECT * REPLACE (({day} + {k})::DATE AS {day}{varied}) FROM {rel} "
                             f"WHERE {day} = DATE '{lo}'")
             rows += con.execute(f"SELECT count(*) FROM {rel}").fetchone()[0]

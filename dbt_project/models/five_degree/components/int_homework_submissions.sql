@@ -15,7 +15,8 @@
 --   graded first, or given feedback, by a grading landed on a window day (that grading may be gone);
 --   of a homework whose assignment (its first `assigned` statement) landed on a window day, now or
 --   before the run;
---   pending before the run or by the new data horizon (the flag moves with the horizon);
+--   whose pending flag the new data horizon changes (it moves on each night; back, when a last day
+--   is withdrawn) — not every pending row: one that stays pending is left as it is;
 --   computed with another feedback window (metric_params) than today's.
 -- The *_landed_day columns keep where each row's evidence came from, for the next run's choice.
 -- A table whose stored columns predate that bookkeeping is recomputed whole once.
@@ -32,23 +33,11 @@
     {%- set stored = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list %}
     {%- set incremental = (bookkeeping | reject('in', stored) | list | length) == 0 %}
 {%- endif %}
-with all_subs as (
-    select
-        statement_id as submission_id,
-        district_id,
-        day as submitted_day,
-        occurred_at as submitted_at,
-        actor_id as student_id,
-        actor_student_key as student_key,
-        coalesce(assignment_id, regexp_extract(object_id, '([^/]+)$', 1)) as homework_id,
-        due_at,
-        is_written,
-        duration_seconds
-    from {{ ref('fct_xapi_statements') }}
-    where verb = 'submitted'
-      and coalesce(object_type, 'homework') = 'homework'
-),
-graded as (
+{#- a submission's homework: its assignment extension, else the last path segment of its object -#}
+{%- set homework_of = "coalesce(x.assignment_id, regexp_extract(x.object_id, '([^/]+)$', 1))" %}
+{#- the graded statements, read twice on a night (the window's, and every one for the matching):
+    each read its own CTE, so DuckDB does not materialise every grading held for two readers -#}
+{%- set graded_select %}
     select
         statement_id,
         day as landed_day,
@@ -61,30 +50,22 @@ graded as (
         has_response
     from {{ ref('fct_xapi_statements') }}
     where verb = 'graded'
-),
-params as (
+{%- endset %}
+with params as (
     select
         {{ param('feedback_window_hours') }} as feedback_window_hours,
         cast({{ param('feedback_window_hours') }} * 60 as bigint) as window_minutes
 ),
+graded as (
+    {{ graded_select }}
+),
 {%- if incremental %}
 window_graded as (
-    select * from graded where {{ in_window('landed_day') }}
+    {{ graded_select }}
+      and {{ in_window('day') }}
 ),
-affected as (
-    select submission_id from all_subs where {{ in_window('submitted_day') }}
-    union
-    select s.submission_id from all_subs s join window_graded g on g.object_id = s.submission_id
-    union
-    select s.submission_id
-    from all_subs s
-    join window_graded g on g.object_tail = s.student_id and g.graded_homework_id = s.homework_id
-    union
-    select s.submission_id
-    from all_subs s
-    join {{ ref('int_homework_assignments') }} a on a.homework_id = s.homework_id
-    where {{ in_window('a.assigned_day') }}
-    union
+-- the stored rows whose landing days, pending flag or feedback window this run changes
+stored_affected as (
     select t.submission_id
     from {{ this }} t
     cross join params p
@@ -92,18 +73,58 @@ affected as (
     where {{ in_window('t.first_graded_landed_day') }}
        or {{ in_window('t.feedback_landed_day') }}
        or {{ in_window('t.assignment_landed_day') }}
-       or t.is_pending
-       or (t.feedback_at is null and ({{ wudu_add_minutes('t.submitted_at', 'p.window_minutes') }}) > h.last_event_at)
+       -- pending before the run and not by the new horizon, or the other way round (a withdrawn
+       -- last day moves the horizon back)
+       or t.is_pending is distinct from
+          (t.feedback_at is null and ({{ wudu_add_minutes('t.submitted_at', 'p.window_minutes') }}) > h.last_event_at)
        or t.feedback_window_hours is distinct from p.feedback_window_hours
 ),
-subs as (
-    select s.* from all_subs s where s.submission_id in (select submission_id from affected)
-),
-{%- else %}
-subs as (
-    select * from all_subs
+{%- endif %}
+{%- if incremental %}
+-- the submissions this run recomputes; each branch reads the statements itself (a CTE read by
+-- several branches is materialised whole by DuckDB), duplicates are left to the semi-join below
+affected as (
+    select statement_id as submission_id
+    from {{ ref('fct_xapi_statements') }}
+    where verb = 'submitted' and {{ in_window('day') }}
+    union all
+    select x.statement_id
+    from {{ ref('fct_xapi_statements') }} x
+    join window_graded g on g.object_id = x.statement_id
+    where x.verb = 'submitted'
+    union all
+    select x.statement_id
+    from {{ ref('fct_xapi_statements') }} x
+    join window_graded g on g.object_tail = x.actor_id and g.graded_homework_id = {{ homework_of }}
+    where x.verb = 'submitted'
+    union all
+    select x.statement_id
+    from {{ ref('fct_xapi_statements') }} x
+    join {{ ref('int_homework_assignments') }} a on a.homework_id = {{ homework_of }}
+    where x.verb = 'submitted' and {{ in_window('a.assigned_day') }}
+    union all
+    select submission_id from stored_affected
 ),
 {%- endif %}
+subs as (
+    select
+        statement_id as submission_id,
+        district_id,
+        day as submitted_day,
+        occurred_at as submitted_at,
+        actor_id as student_id,
+        actor_student_key as student_key,
+        {{ homework_of }} as homework_id,
+        due_at,
+        is_written,
+        duration_seconds
+    from {{ ref('fct_xapi_statements') }} x
+    where verb = 'submitted'
+      and coalesce(object_type, 'homework') = 'homework'
+{%- if incremental %}
+      and statement_id in (select submission_id from affected)
+{%- endif %}
+),
 matches as (
     select s.submission_id, s.submitted_at, g.statement_id, g.actor_teacher_key, g.occurred_at, g.has_response, g.landed_day
     from subs s join graded g on g.object_id = s.submission_id
