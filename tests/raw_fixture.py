@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable, Mapping
+
+import duckdb
 
 from transforms.contracts import META_COLUMNS, all_tables
 from transforms.loader import ensure_raw_schema
@@ -109,3 +112,36 @@ def run_dbt(
 
 def as_date(value: str) -> date:
     return date.fromisoformat(value)
+
+
+def insert_school_frame(con, day: str) -> None:
+    """The roster around the rows a test is about, as the loader writes it for `day`: district D1,
+    school S1 (初中), term TERM1 (秋季学期 2026-09-01..2027-01-20) and class C1 (七年级1班)."""
+    insert(con, "roster__orgs", day, [
+        {"sourced_id": "D1", "name": "示例区", "type": "district"},
+        {"sourced_id": "S1", "name": "一中", "type": "school", "parent_sourced_id": "D1", "stage": "初中"},
+    ])
+    insert(con, "roster__academic_sessions", day, [
+        {"sourced_id": "TERM1", "title": "秋季学期", "type": "term", "start_date": "2026-09-01",
+         "end_date": "2027-01-20", "school_year": 2027},
+    ])
+    insert(con, "roster__classes", day, [
+        {"sourced_id": "C1", "title": "七年级1班", "grades": "07", "class_type": "homeroom", "school_sourced_id": "S1"},
+    ])
+
+
+def full_refresh_copy(db_path: Path, work_dir: Path, select: list[str]) -> Path:
+    """A copy of the build file rebuilt with `select` + --full-refresh (the wide default window):
+    what window runs must equal."""
+    ref = work_dir / "full.duckdb"
+    shutil.copyfile(db_path, ref)
+    run_dbt(select + ["--full-refresh"], ref, work_dir / "full")
+    return ref
+
+
+def empty_build(work_dir: Path) -> Path:
+    """A new build file in `work_dir` holding the empty raw schema, as before a first landing."""
+    db = work_dir / "build.duckdb"
+    with duckdb.connect(str(db)) as con:
+        create_raw_schema(con)
+    return db

@@ -9,13 +9,12 @@ reasons to recompute a row of an earlier day, and fails if that reason is left o
 """
 from __future__ import annotations
 
-import shutil
 from datetime import datetime
 
 import duckdb
 import pytest
 
-from raw_fixture import create_raw_schema, delete_day, insert, run_dbt
+from raw_fixture import delete_day, empty_build, full_refresh_copy, insert, insert_school_frame, run_dbt
 
 D1, D2, D3, D4 = "2026-09-07", "2026-09-08", "2026-09-09", "2026-09-10"
 # the model and what it is built from, without data tests (the comparisons with a full build are the check here)
@@ -76,17 +75,7 @@ def land(con, day, statements=None):
     for table in ("roster__orgs", "roster__academic_sessions", "roster__classes", "roster__users",
                   "roster__enrollments", STATEMENTS):
         delete_day(con, table, day)
-    insert(con, "roster__orgs", day, [
-        {"sourced_id": "D1", "name": "示例区", "type": "district"},
-        {"sourced_id": "S1", "name": "一中", "type": "school", "parent_sourced_id": "D1", "stage": "初中"},
-    ])
-    insert(con, "roster__academic_sessions", day, [
-        {"sourced_id": "TERM1", "title": "秋季学期", "type": "term", "start_date": "2026-09-01",
-         "end_date": "2027-01-20", "school_year": 2027},
-    ])
-    insert(con, "roster__classes", day, [
-        {"sourced_id": "C1", "title": "七年级1班", "grades": "07", "class_type": "homeroom", "school_sourced_id": "S1"},
-    ])
+    insert_school_frame(con, day)
     insert(con, "roster__users", day, [
         {"sourced_id": t, "role": "teacher", "primary_org_sourced_id": "S1", "birth_year": 1980} for t in ("T1", "T2")
     ] + [{"sourced_id": s, "role": "student", "primary_org_sourced_id": "S1", "grades": "07"} for s in ("ST1", "ST2")])
@@ -115,19 +104,14 @@ def by_id(db, *columns) -> dict[str, tuple]:
 
 def full_build(db, work, select=NIGHT) -> list[tuple]:
     """The same raw tables (and seeds) built from every statement at once."""
-    ref = work / "full.duckdb"
-    shutil.copyfile(db, ref)
-    run_dbt(select + ["--full-refresh"], ref, work / "full")
-    return rows(ref)
+    return rows(full_refresh_copy(db, work, select))
 
 
 @pytest.fixture(scope="module")
 def landed(tmp_path_factory):
     """Days 1, 2 and 4 landed and run night by night, then day 3 late (a backfilled day)."""
     work = tmp_path_factory.mktemp("homework_submissions")
-    db = work / "build.duckdb"
-    with duckdb.connect(str(db)) as con:
-        create_raw_schema(con)
+    db = empty_build(work)
     for day in (D1, D2, D4, D3):
         night(db, work, day)
     return db, work

@@ -9,13 +9,12 @@ rebuilds each snapshot from the changes catches a wrong change; and a key twice 
 """
 from __future__ import annotations
 
-import shutil
 from datetime import date
 
 import duckdb
 import pytest
 
-from raw_fixture import create_raw_schema, delete_day, insert, run_dbt
+from raw_fixture import delete_day, empty_build, full_refresh_copy, insert, insert_school_frame, run_dbt
 
 D1, D2, D3, D4 = "2026-09-07", "2026-09-08", "2026-09-09", "2026-09-10"
 PREP = ["build", "--select", "+path:models/core/prep"]
@@ -62,17 +61,7 @@ def land(con, day, users=None):
     for table in ("roster__orgs", "roster__academic_sessions", "roster__classes", "roster__users",
                   "roster__enrollments"):
         delete_day(con, table, day)
-    insert(con, "roster__orgs", day, [
-        {"sourced_id": "D1", "name": "示例区", "type": "district"},
-        {"sourced_id": "S1", "name": "一中", "type": "school", "parent_sourced_id": "D1", "stage": "初中"},
-    ])
-    insert(con, "roster__academic_sessions", day, [
-        {"sourced_id": "TERM1", "title": "秋季学期", "type": "term", "start_date": "2026-09-01",
-         "end_date": "2027-01-20", "school_year": 2027},
-    ])
-    insert(con, "roster__classes", day, [
-        {"sourced_id": "C1", "title": "七年级1班", "grades": "07", "class_type": "homeroom", "school_sourced_id": "S1"},
-    ])
+    insert_school_frame(con, day)
     insert(con, "roster__users", day, users if users is not None else USERS[day])
     insert(con, "roster__enrollments", day, ENROLLMENTS[day])
 
@@ -84,19 +73,14 @@ def state(db) -> dict[str, list[tuple]]:
 
 def full_build(db, work) -> dict[str, list[tuple]]:
     """The same raw tables built from every snapshot at once (a full refresh, the wide default window)."""
-    ref = work / "full.duckdb"
-    shutil.copyfile(db, ref)
-    run_dbt(PREP + ["--full-refresh"], ref, work / "full")
-    return state(ref)
+    return state(full_refresh_copy(db, work, PREP))
 
 
 @pytest.fixture(scope="module")
 def landed(tmp_path_factory):
     """Days 1, 2 and 4 landed and built night by night, then day 3 late (a backfilled day)."""
     work = tmp_path_factory.mktemp("roster_changes")
-    db = work / "build.duckdb"
-    with duckdb.connect(str(db)) as con:
-        create_raw_schema(con)
+    db = empty_build(work)
     for day in (D1, D2, D4, D3):
         with duckdb.connect(str(db)) as con:
             land(con, day)
