@@ -35,8 +35,9 @@
 {%- endif %}
 {#- a submission's homework: its assignment extension, else the last path segment of its object -#}
 {%- set homework_of = "coalesce(x.assignment_id, regexp_extract(x.object_id, '([^/]+)$', 1))" %}
-{#- the graded statements, read twice on a night (the window's, and every one for the matching):
-    each read its own CTE, so DuckDB does not materialise every grading held for two readers -#}
+{#- the graded statements: every one held (to match the recomputed submissions) and, on a night, the
+    window's, read from the statements with the window's filter in the scan rather than from `graded`,
+    which DuckDB materialises whole for its two readers in `matches` -#}
 {%- set graded_select %}
     select
         statement_id,
@@ -79,8 +80,6 @@ stored_affected as (
           (t.feedback_at is null and ({{ wudu_add_minutes('t.submitted_at', 'p.window_minutes') }}) > h.last_event_at)
        or t.feedback_window_hours is distinct from p.feedback_window_hours
 ),
-{%- endif %}
-{%- if incremental %}
 -- the submissions this run recomputes; each branch reads the statements itself (a CTE read by
 -- several branches is materialised whole by DuckDB), duplicates are left to the semi-join below
 affected as (
