@@ -157,8 +157,10 @@ left join (select * from {{ relation }} where {{ read }}) s
 
 {#- The runs of a changes relation: one row per key and stretch of snapshots listing it unchanged —
     its content, first_listed_day and last_listed_day (the snapshot before the key's next change,
-    else the latest snapshot) — and latest_snapshot_day of the snapshot relation. -#}
-{% macro snapshot_runs(changes, snapshot, key) -%}
+    else the latest snapshot) — and latest_snapshot_day of the snapshot relation. `content`: what of
+    each change row the runs carry (default all; it must keep snapshot_day, compared_day and change):
+    a narrow select keeps the sort by key narrow. -#}
+{% macro snapshot_runs(changes, snapshot, key, content='*') -%}
     select
         c.*,
         c.snapshot_day as first_listed_day,
@@ -166,7 +168,7 @@ left join (select * from {{ relation }} where {{ read }}) s
         l.latest_snapshot_day
     from (
         select
-            *,
+            {{ content }},
             lead(compared_day) over by_key as next_compared_day,
             lead(change) over by_key as next_change,
             lead(change, 2) over by_key as change_after_next
