@@ -85,22 +85,30 @@
 {%- endmacro %}
 
 {#- The whole row that ranks first in each group of `partition_by` when ordered by `order_by`, every
-    column descending (NULL last); `where` filters the rows first. Ranked on the group and order
-    columns only, then the winners' whole rows joined back (a semi join on all of those columns,
-    NULL-safe): ranking whole rows sorts every column — fct_xapi_statements on a city day's 3.4M
-    statements took 18.9 s that way, 8.8 s this way, with the same rows (docs/benchmarks.md). The
+    column descending (NULL last); `where` filters the rows first. Only the groups of more than one
+    row are ranked (found by a grouped count, which spills to disk), on the group and order columns
+    only; the rows that rank below the first are dropped from the whole rows by an anti join
+    (NULL-safe). Ranking every row ran out of DuckDB's 1 GB on a 33-day city window (84M statements),
+    and ranking whole rows sorts every column — fct_xapi_statements on a city day's 3.4M statements
+    took 18.9 s that way (docs/benchmarks.md). Rows tied on every order column are all kept; the
     order columns must tell any two rows of a group apart (the loader's file and record number do). -#}
 {% macro first_per_group(relation, partition_by, order_by, where=none) -%}
     {%- set cols = partition_by + order_by -%}
+    {%- set rows -%}from {{ relation }}{% if where %} where {{ where }}{% endif %}{%- endset -%}
     select r.*
-    from (select * from {{ relation }} {% if where %}where {{ where }}{% endif %}) r
-    semi join (
+    from (select * {{ rows }}) r
+    anti join (
         select {{ cols | join(', ') }}
-        from {{ relation }}
-        {% if where %}where {{ where }}{% endif %}
-        qualify row_number() over (
+        from (select {{ cols | join(', ') }} {{ rows }}) x
+        semi join (
+            select {{ partition_by | join(', ') }}
+            {{ rows }}
+            group by {{ partition_by | join(', ') }}
+            having count(*) > 1
+        ) shared on {% for c in partition_by %}x.{{ c }} is not distinct from shared.{{ c }}{% if not loop.last %} and {% endif %}{% endfor %}
+        qualify rank() over (
             partition by {{ partition_by | join(', ') }}
             order by {{ order_by | join(' desc, ') }} desc
-        ) = 1
-    ) winner on {% for c in cols %}r.{{ c }} is not distinct from winner.{{ c }}{% if not loop.last %} and {% endif %}{% endfor %}
+        ) > 1
+    ) loser on {% for c in cols %}r.{{ c }} is not distinct from loser.{{ c }}{% if not loop.last %} and {% endif %}{% endfor %}
 {%- endmacro %}
