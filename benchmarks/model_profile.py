@@ -10,6 +10,7 @@ days stay, the rest is rebuilt from all of them), compiles the model with dbt ag
 runs the compiled SELECT under DuckDB's profiler with the build's memory cap, and prints the
 total, the operators that took longest (with the table, CTE, join or grouping they belong to) and
 the row count. `--compare` also checks the result equals another checkout's (EXCEPT ALL both ways).
+`--as-is` profiles a build that already holds its history (e.g. a backfill's) in place, read-only.
 Results are written down in docs/benchmarks.md (never asserted in tests)."""
 from __future__ import annotations
 
@@ -81,19 +82,16 @@ def operators(node: dict, depth: int = 0):
         yield from operators(child, depth + 1)
 
 
-def profile(build: Path, sql: str, scratch: Path, name: str, top: int) -> dict:
+def profile(con: duckdb.DuckDBPyConnection, sql: str, scratch: Path, name: str, top: int) -> dict:
+    """Run `sql` into the temp table result_<name> under the profiler; its time, rows, memory and slowest operators."""
     out = scratch / f"profile_{name}.json"
-    with duckdb.connect(str(build)) as con:
-        con.execute("SET memory_limit = '1GB'")  # dbt_project/profiles.yml's cap
-        con.execute("SET preserve_insertion_order = false")
-        con.execute("PRAGMA enable_profiling = 'json'")
-        con.execute(f"PRAGMA profiling_output = '{out}'")
-        started = time.monotonic()
-        con.execute(f"CREATE OR REPLACE TEMP TABLE result_{name} AS {sql}")
-        seconds = time.monotonic() - started
-        con.execute("PRAGMA disable_profiling")
-        rows = con.execute(f"SELECT count(*) FROM result_{name}").fetchone()[0]
-        con.execute(f"CREATE OR REPLACE TABLE main.profiled_{name} AS SELECT * FROM result_{name}")
+    con.execute("PRAGMA enable_profiling = 'json'")
+    con.execute(f"PRAGMA profiling_output = '{out}'")
+    started = time.monotonic()
+    con.execute(f"CREATE OR REPLACE TEMP TABLE result_{name} AS {sql}")
+    seconds = time.monotonic() - started
+    con.execute("PRAGMA disable_profiling")
+    rows = con.execute(f"SELECT count(*) FROM result_{name}").fetchone()[0]
     prof = json.loads(out.read_text())
     ops = sorted((op for root in prof["operator"] for op in operators(root)), reverse=True)
     return {"seconds": round(seconds, 1), "rows": rows,
@@ -106,32 +104,37 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--build", required=True, help="a city day's build file to start from")
     ap.add_argument("--days", type=int, default=10, help="days of history in the copy")
-    ap.add_argument("--work", required=True, help="where the extended copy is kept between calls")
+    ap.add_argument("--as-is", action="store_true",
+                    help="profile on --build itself, read-only (a build that already holds its history, e.g. a "
+                         "backfill's; named wudu_build.duckdb): no copy, no upstream run")
+    ap.add_argument("--work", required=True, help="where the extended copy is kept between calls (and the profiles)")
     ap.add_argument("--model", required=True)
     ap.add_argument("--dbt-dir", default=str(DBT_DIR), help="the dbt project that compiles the model")
     ap.add_argument("--compare", help="another dbt project: its result must equal this one's")
     ap.add_argument("--top", type=int, default=15)
     args = ap.parse_args()
     work = Path(args.work)
-    build = extended_copy(Path(args.build), args.days, work, args.model)
+    work.mkdir(parents=True, exist_ok=True)
+    build = Path(args.build) if args.as_is else extended_copy(Path(args.build), args.days, work, args.model)
     runs = {"this": Path(args.dbt_dir)} | ({"other": Path(args.compare)} if args.compare else {})
-    results = {}
-    for name, dbt_dir in runs.items():
-        sql = compiled_select(dbt_dir.resolve(), args.model, build, work / f"target_{name}")
-        results[name] = profile(build, sql, work, name, args.top)
-        head = {k: v for k, v in results[name].items() if k != "slowest_operators"}
-        print(json.dumps({"model": args.model, "days": args.days, "dbt_dir": str(dbt_dir), **head}), flush=True)
-        for seconds, rows, label in results[name]["slowest_operators"]:
-            print(f"  {seconds:8.2f} s {rows:>13,} rows  {label}", flush=True)
-    if args.compare:
-        with duckdb.connect(str(build)) as con:
-            only = [con.execute(f"SELECT count(*) FROM (SELECT * FROM main.profiled_{a} EXCEPT ALL "
-                                f"SELECT * FROM main.profiled_{b})").fetchone()[0]
+    # compiled first: dbt opens the file for writing, which a read-only connection would block
+    sqls = {name: compiled_select(d.resolve(), args.model, build, work / f"target_{name}") for name, d in runs.items()}
+    with duckdb.connect(str(build), read_only=args.as_is) as con:
+        con.execute("SET memory_limit = '1GB'")  # dbt_project/profiles.yml's cap
+        con.execute("SET preserve_insertion_order = false")
+        con.execute(f"SET temp_directory = '{work / 'duckdb_tmp'}'")
+        for name, dbt_dir in runs.items():
+            result = profile(con, sqls[name], work, name, args.top)
+            head = {k: v for k, v in result.items() if k != "slowest_operators"}
+            print(json.dumps({"model": args.model, "history": "as is" if args.as_is else f"{args.days} days",
+                              "dbt_dir": str(dbt_dir), **head}), flush=True)
+            for seconds, rows, label in result["slowest_operators"]:
+                print(f"  {seconds:8.2f} s {rows:>13,} rows  {label}", flush=True)
+        if args.compare:
+            only = [con.execute(f"SELECT count(*) FROM (SELECT * FROM result_{a} EXCEPT ALL "
+                                f"SELECT * FROM result_{b})").fetchone()[0]
                     for a, b in (("this", "other"), ("other", "this"))]
-        print(json.dumps({"rows_only_in_this": only[0], "rows_only_in_other": only[1]}))
-    with duckdb.connect(str(build)) as con:
-        for name in results:
-            con.execute(f"DROP TABLE IF EXISTS main.profiled_{name}")
+            print(json.dumps({"rows_only_in_this": only[0], "rows_only_in_other": only[1]}))
 
 
 if __name__ == "__main__":

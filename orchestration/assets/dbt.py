@@ -17,10 +17,11 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 from dagster_dbt.dbt_project import using_dagster_dev
+from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
 from orchestration.partitions import daily_partitions, window_days
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource, dbt_executable
-from orchestration.run_guard import raise_if_stopped
+from orchestration.run_guard import raise_if_stopped, stop_requested
 from transforms.blocking import blocking_problems, paragraph
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
@@ -56,6 +57,36 @@ def manifest_out_of_date(project: DbtProject) -> list[str]:
             if f.is_file() and f.stat().st_mtime > built:
                 newer.append(str(f.relative_to(root)))
     return sorted(newer)
+
+
+# a DuckDB file another process writes: the one failure of a dbt build that waiting can cure
+TRANSIENT_DBT_ERRORS = ("Could not set lock on file", "Conflicting lock is held")
+
+
+def permanent_dbt_failure(target_path: Path) -> str | None:
+    """What a failed dbt build reported, when a retry of the step would fail the same way: models
+    that errored, data tests that failed or errored (the same data and SQL give the same result —
+    at city scale each retry of a backfill's window costs the whole build again). None when a retry
+    can help: the build file locked by another writer, or no node ran (no run_results.json)."""
+    try:
+        results = json.loads((Path(target_path) / "run_results.json").read_text(encoding="utf-8"))["results"]
+    except (OSError, KeyError, ValueError):
+        return None
+    failed = [r for r in results if r.get("status") in ("error", "fail", "runtime error")]
+    if not failed or any(t in (r.get("message") or "") for r in failed for t in TRANSIENT_DBT_ERRORS):
+        return None
+    skipped = sum(r.get("status") == "skipped" for r in results)
+    named = "; ".join(f"{r['unique_id'].split('.')[-1]} ({r['status']}: {_reason(r.get('message'))})" for r in failed[:5])
+    return (f"dbt build failed on {len(failed)} node(s), {skipped} skipped after them: {named}"
+            f"{' …' if len(failed) > 5 else ''}. Not retried: the same days and SQL fail the same way. "
+            "docs/operations.md says how to mend each failing test; then run the window again.")
+
+
+def _reason(message: str | None) -> str:
+    """The line of a dbt node's message that says why (not dbt's 'Runtime Error in model …' header)."""
+    lines = [line.strip() for line in (message or "").splitlines() if line.strip()]
+    said = [line for line in lines if not line.endswith(")") or " Error in " not in line]
+    return ((said or lines or ["no message"])[0])[:200]
 
 
 def stop_dbt(process: subprocess.Popen, timeout: float = 60) -> None:
@@ -213,8 +244,13 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
             with open(log_path, "w", encoding="utf-8") as fh, contextlib.redirect_stdout(fh):
                 yield from invocation.stream()
             context.log.info(f"dbt build: {dbt_summary(invocation.target_path)} (every dbt line: {log_path})")
-        except BaseException:
+        except BaseException as exc:
             stop_dbt(invocation.process)  # dagster-dbt stops dbt only on an interrupt
+            # dbt ran to its end and failed (not stopped: a stop's interrupted nodes say nothing of the data)
+            why = (permanent_dbt_failure(invocation.target_path)
+                   if isinstance(exc, DagsterDbtCliRuntimeError) and not stop_requested() else None)
+            if why:
+                raise dg.Failure(description=why, allow_retries=False) from exc
             raise
         finally:  # a failed build's folder is among the kept ones: it is the newest
             keep_partial_parse(invocation.target_path)
