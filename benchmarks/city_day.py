@@ -57,6 +57,27 @@ for day in days:
             load(f, f"t{n}")
 """
 
+# --after-landing: the run's steps after the landing (dbt, publishing) for the window, as the UI's
+# "Re-execute from failure" runs them once the raw steps have succeeded
+AFTER_LANDING = r"""
+import os, socket, sys
+from dagster import DagsterInstance
+from orchestration import run_guard
+from orchestration.assets.reports import REPORTS_KEY
+from orchestration.definitions import defs
+first, last = sys.argv[1], sys.argv[2]
+job = defs().resolve_job_def("wudu_daily")
+keep = {k for k in job.asset_layer.selected_asset_keys if k != REPORTS_KEY and k.path[0] != "raw"}
+job = job.get_subset(asset_selection=keep, asset_check_selection={
+    c for c in job.asset_layer.asset_graph.asset_check_keys if c.asset_key in keep})
+tags = {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last,
+        run_guard.PID_TAG: str(os.getpid()), run_guard.HOST_TAG: socket.gethostname(),
+        run_guard.DATA_DIR_TAG: os.environ["WUDU_DATA_DIR"]}
+result = job.execute_in_process(instance=DagsterInstance.get(), tags=tags, raise_on_error=False)
+print("success" if result.success else "failed", flush=True)
+sys.exit(0 if result.success else 1)
+"""
+
 
 class PeakRss:
     """Peak of the summed RSS of a process and all its descendants, sampled every 0.2 s."""
@@ -174,6 +195,9 @@ def main() -> None:
     ap.add_argument("--compress", action="store_true",
                     help="generate with `demo-data --compress` (statements gzipped, roster zipped: what fits on disk for 20 days)")
     ap.add_argument("--skip-wudu", action="store_true")
+    ap.add_argument("--after-landing", action="store_true",
+                    help="only the steps after the landing (dbt, publishing), on the run directory a previous run "
+                         "with this --label left (its raw steps succeeded): the UI's re-execution from failure")
     ap.add_argument("--with-reports", action="store_true",
                     help="also write the per-school reports (not in the issue's goal; ≈30 min for a city)")
     args = ap.parse_args()
@@ -214,21 +238,28 @@ def main() -> None:
 
     if not args.skip_wudu:
         run_dir = root / f"run_{args.label}"
-        shutil.rmtree(run_dir, ignore_errors=True)
-        run_dir.mkdir(parents=True)
-        (run_dir / "landing").symlink_to((base / "landing").resolve())
-        shutil.copy(base / ".wudu-demo", run_dir / ".wudu-demo")
         home = run_dir / ".dagster_home"
+        if not args.after_landing:
+            shutil.rmtree(run_dir, ignore_errors=True)
+            run_dir.mkdir(parents=True)
+            (run_dir / "landing").symlink_to((base / "landing").resolve())
+            shutil.copy(base / ".wudu-demo", run_dir / ".wudu-demo")
+        elif not (run_dir / "warehouse").is_dir():
+            sys.exit(f"--after-landing: no warehouse in {run_dir} (run once without it first)")
         env_run = dict(env, WUDU_DATA_DIR=str(run_dir), DAGSTER_HOME=str(home), WUDU_TODAY=days[-1])
         la = load_average()
-        secs, rss, rc = timed([str(venv_bin / "wudu"), "run", "--start", days[0], "--days", str(len(days)),
-                               "--data-dir", str(run_dir)] + ([] if args.with_reports else ["--without-reports"]),
-                              env_run, root / f"wudu_{args.label}.log")
+        if args.after_landing:
+            command = [sys.executable, "-c", AFTER_LANDING, days[0], days[-1]]
+        else:
+            command = [str(venv_bin / "wudu"), "run", "--start", days[0], "--days", str(len(days)),
+                       "--data-dir", str(run_dir)] + ([] if args.with_reports else ["--without-reports"])
+        log_name = f"wudu_{args.label}{'_after_landing' if args.after_landing else ''}.log"
+        secs, rss, rc = timed(command, env_run, root / log_name)
         la_after = load_average()
         out["wudu"] = {"seconds": round(secs, 1), "peak_rss_mb": rss >> 20, "peak": dict(LAST_PEAK), "exit_code": rc,
                        "load_before": la, "load_after": la_after}
         print(f"wudu run: {secs:.1f}s, peak RSS {rss >> 20} MB, exit code {rc} "
-              f"(load average before {la}, after {la_after}); log {root / f'wudu_{args.label}.log'}", flush=True)
+              f"(load average before {la}, after {la_after}); log {root / log_name}", flush=True)
         steps = step_times(home)
         out["steps"] = {k: round(v, 1) for k, v in steps}
         for k, v in steps:
@@ -252,7 +283,8 @@ def main() -> None:
             out["ratio_landing_validation"] = round(landing_validation / bare, 2)
             out["ratio_end_to_end_without_reports"] = round((secs - reports) / bare, 2)
             out["ratio_end_to_end"] = round(secs / bare, 2)
-    (root / f"result_{args.label}.json").write_text(json.dumps(out, indent=1))
+    suffix = "_after_landing" if args.after_landing else ""
+    (root / f"result_{args.label}{suffix}.json").write_text(json.dumps(out, indent=1))
     print(json.dumps(out))
 
 
