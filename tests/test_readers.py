@@ -36,6 +36,27 @@ def test_encoding_detection_is_not_assumed():
     assert detect_encoding(text.encode("gbk")) == "gb18030"
 
 
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-8"])
+def test_a_character_cut_by_the_sniffed_mebibyte_is_not_unreadable(tmp_path, encoding):
+    """The encoding is sniffed from a file's first MiB; a GBK export whose MiB ended inside a
+    two-byte character was rejected as unreadable (a city's training files, 2026-12-07)."""
+    from transforms.readers import sniff_encoding
+
+    head = (",".join(SIGNIN_HEADER) + "\n").encode(encoding)
+    row = ",".join(ROWS[0]).encode(encoding)  # carries 王建国: multi-byte characters
+    pad = (1 << 20) - len(head) - 1 - row.index("王".encode(encoding))  # 王's first byte at the MiB's last
+    n, rest = divmod(pad, len(row) + 1)
+    body = b"".join(row + b"\n" for _ in range(n))
+    filler = b" " * rest  # blank lines' worth of padding the reader skips: spaces before the row
+    data = head + body + filler + row + b"\n"
+    assert data[(1 << 20) - 1:(1 << 20) + 1] == "王".encode(encoding)[:2]
+    path = tmp_path / "签到.csv"
+    path.write_bytes(data)
+    assert sniff_encoding(path, "签到.csv") == ("gb18030" if encoding == "gb18030" else "utf-8")
+    df = read_tabular(path, SIGNINS_T, "签到.csv")
+    assert len(df) == n + 1 and set(df["teacher_name"]) == {"王建国"}
+
+
 def test_xlsx_with_title_and_blank_rows_and_header_aliases(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
