@@ -58,16 +58,18 @@ for day in days:
 """
 
 # --after-landing: the run's steps after the landing (dbt, publishing) for the window, as the UI's
-# "Re-execute from failure" runs them once the raw steps have succeeded
+# "Re-execute from failure" runs them once the raw steps have succeeded; with --reland, those
+# sources' landing too (e.g. after a fix to a reader)
 AFTER_LANDING = r"""
 import os, socket, sys
 from dagster import DagsterInstance
 from orchestration import run_guard
 from orchestration.assets.reports import REPORTS_KEY
 from orchestration.definitions import defs
-first, last = sys.argv[1], sys.argv[2]
+first, last, relanded = sys.argv[1], sys.argv[2], set(sys.argv[3].split(",")) - {""}
 job = defs().resolve_job_def("wudu_daily")
-keep = {k for k in job.asset_layer.selected_asset_keys if k != REPORTS_KEY and k.path[0] != "raw"}
+keep = {k for k in job.asset_layer.selected_asset_keys
+        if k != REPORTS_KEY and (k.path[0] != "raw" or k.path[1] in relanded)}
 job = job.get_subset(asset_selection=keep, asset_check_selection={
     c for c in job.asset_layer.asset_graph.asset_check_keys if c.asset_key in keep})
 tags = {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last,
@@ -198,6 +200,7 @@ def main() -> None:
     ap.add_argument("--after-landing", action="store_true",
                     help="only the steps after the landing (dbt, publishing), on the run directory a previous run "
                          "with this --label left (its raw steps succeeded): the UI's re-execution from failure")
+    ap.add_argument("--reland", default="", help="with --after-landing: these sources (comma-separated) are landed again first")
     ap.add_argument("--with-reports", action="store_true",
                     help="also write the per-school reports (not in the issue's goal; ≈30 min for a city)")
     args = ap.parse_args()
@@ -249,11 +252,13 @@ def main() -> None:
         env_run = dict(env, WUDU_DATA_DIR=str(run_dir), DAGSTER_HOME=str(home), WUDU_TODAY=days[-1])
         la = load_average()
         if args.after_landing:
-            command = [sys.executable, "-c", AFTER_LANDING, days[0], days[-1]]
+            command = [sys.executable, "-c", AFTER_LANDING, days[0], days[-1], args.reland]
         else:
             command = [str(venv_bin / "wudu"), "run", "--start", days[0], "--days", str(len(days)),
                        "--data-dir", str(run_dir)] + ([] if args.with_reports else ["--without-reports"])
-        log_name = f"wudu_{args.label}{'_after_landing' if args.after_landing else ''}.log"
+        suffix = ("_after_landing" + (f"_reland_{args.reland.replace(',', '_')}" if args.reland else "")
+                  if args.after_landing else "")
+        log_name = f"wudu_{args.label}{suffix}.log"
         secs, rss, rc = timed(command, env_run, root / log_name)
         la_after = load_average()
         out["wudu"] = {"seconds": round(secs, 1), "peak_rss_mb": rss >> 20, "peak": dict(LAST_PEAK), "exit_code": rc,
@@ -283,8 +288,7 @@ def main() -> None:
             out["ratio_landing_validation"] = round(landing_validation / bare, 2)
             out["ratio_end_to_end_without_reports"] = round((secs - reports) / bare, 2)
             out["ratio_end_to_end"] = round(secs / bare, 2)
-    suffix = "_after_landing" if args.after_landing else ""
-    (root / f"result_{args.label}{suffix}.json").write_text(json.dumps(out, indent=1))
+    (root / f"result_{args.label}{suffix if not args.skip_wudu else ''}.json").write_text(json.dumps(out, indent=1))
     print(json.dumps(out))
 
 
