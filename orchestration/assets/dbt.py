@@ -78,8 +78,9 @@ def permanent_dbt_failure(target_path: Path) -> str | None:
     skipped = sum(r.get("status") == "skipped" for r in results)
     named = "; ".join(f"{r['unique_id'].split('.')[-1]} ({r['status']}: {_reason(r.get('message'))})" for r in failed[:5])
     return (f"dbt build failed on {len(failed)} node(s), {skipped} skipped after them: {named}"
-            f"{' …' if len(failed) > 5 else ''}. Not retried: the same days and SQL fail the same way. "
-            "docs/operations.md says how to mend each failing test; then run the window again.")
+            f"{' …' if len(failed) > 5 else ''}. Not retried: a test or model that failed on these days fails again "
+            "on them (only a build file locked by another writer is retried). Mend it — the test's Fix in the dbt YAML, "
+            "docs/operations.md, or disk and memory for an IO or Out of Memory error — then run the window again.")
 
 
 def _reason(message: str | None) -> str:
