@@ -4,16 +4,19 @@
 -- counts the items behind a dimension. Components are put on one footing in
 -- int_five_degree_standard_scores; minimum evidence, applicability (seeds/five_degree_applicability.csv),
 -- weights and bands are applied in fct_student_five_degree_term.
+{#- the statements on days that belong to a term, with their term: each reader below selects its
+    verb from its own copy of this (a CTE read by several is materialised whole by DuckDB: every
+    statement held, every column) -#}
+{%- set term_statements %}
+    select x.*, dt.term_key
+    from {{ ref('fct_xapi_statements') }} x
+    join {{ ref('int_date_term') }} dt on dt.district_id = x.district_id and dt.date_day = x.day
+{%- endset %}
 with params as (
     select
         {{ param('answers_per_lesson_target') }} as answers_target,
         {{ param('self_study_minutes_per_day_target') }} as self_study_target,
         {{ param('growth_min_cohort') }} as growth_min_cohort
-),
-statements as (
-    select x.*, dt.term_key
-    from {{ ref('fct_xapi_statements') }} x
-    join {{ ref('int_date_term') }} dt on dt.district_id = x.district_id and dt.date_day = x.day
 ),
 spans as (
     select * from {{ ref('int_enrollment_spans') }} where role = 'student'
@@ -29,7 +32,7 @@ class_sessions as (
 ),
 student_answers as (
     select actor_id as student_id, session_id, count(*) as n_answers
-    from statements
+    from ({{ term_statements }}) x
     where verb = 'answered' and session_id is not null
     group by actor_id, session_id
 ),
@@ -99,7 +102,7 @@ on_time as (
 self_study as (
     select actor_id as student_id, term_key, count(*) as n_experienced,
            sum(coalesce(duration_seconds, 0)) / 60.0 as self_study_minutes
-    from statements
+    from ({{ term_statements }}) x
     where verb = 'experienced' and actor_role = 'student'
     group by actor_id, term_key
 ),
@@ -118,7 +121,7 @@ scored as (
         pr.grade,
         pr.district_id,
         coalesce(s1.standard_scaled, s2.standard_scaled, s3.standard_scaled, s4.standard_scaled) as standard_scaled
-    from statements x
+    from ({{ term_statements }}) x
     join {{ ref('int_student_term_profile') }} pr on pr.student_id = x.actor_id and pr.term_key = x.term_key
     left join standards s1 on s1.grade = cast(pr.grade as string) and s1.subject = x.subject
     left join standards s2 on s2.grade = cast(pr.grade as string) and s2.subject = '*'
