@@ -59,6 +59,14 @@ def manifest_out_of_date(project: DbtProject) -> list[str]:
     return sorted(newer)
 
 
+def run_results(target_path: Path) -> list[dict] | None:
+    """The nodes of a dbt invocation's run_results.json; None when dbt wrote none (stopped before any node)."""
+    try:
+        return json.loads((Path(target_path) / "run_results.json").read_text(encoding="utf-8"))["results"]
+    except (OSError, KeyError, ValueError):
+        return None
+
+
 # a DuckDB file another process writes: the one failure of a dbt build that waiting can cure
 TRANSIENT_DBT_ERRORS = ("Could not set lock on file", "Conflicting lock is held")
 
@@ -68,9 +76,8 @@ def permanent_dbt_failure(target_path: Path) -> str | None:
     that errored, data tests that failed or errored (the same data and SQL give the same result —
     at city scale each retry of a backfill's window costs the whole build again). None when a retry
     can help: the build file locked by another writer, or no node ran (no run_results.json)."""
-    try:
-        results = json.loads((Path(target_path) / "run_results.json").read_text(encoding="utf-8"))["results"]
-    except (OSError, KeyError, ValueError):
+    results = run_results(target_path)
+    if results is None:
         return None
     failed = [r for r in results if r.get("status") in ("error", "fail", "runtime error")]
     if not failed or any(t in (r.get("message") or "") for r in failed for t in TRANSIENT_DBT_ERRORS):
@@ -159,9 +166,8 @@ def verbose() -> bool:
 
 def dbt_summary(target_path: Path) -> str:
     """'412 nodes: 380 success, 30 pass, 2 warn' from run_results.json."""
-    try:
-        results = json.loads((Path(target_path) / "run_results.json").read_text(encoding="utf-8"))["results"]
-    except (OSError, KeyError, ValueError):
+    results = run_results(target_path)
+    if results is None:
         return "no run_results.json"
     counts = Counter(r.get("status") for r in results)
     return f"{len(results)} nodes: " + ", ".join(f"{n} {status}" for status, n in counts.most_common())
