@@ -82,7 +82,11 @@ sys.exit(0 if result.success else 1)
 
 
 class PeakRss:
-    """Peak of the summed RSS of a process and all its descendants, sampled every 0.2 s."""
+    """Peak of the summed RSS of a process and all its descendants, sampled every 0.2 s; every
+    TRACE_EVERY seconds a sample is kept too (seconds, all MB, the process's own MB): where a long
+    run's memory grows."""
+
+    TRACE_EVERY = 10.0
 
     def __init__(self, pid: int):
         self.proc = psutil.Process(pid)
@@ -90,6 +94,7 @@ class PeakRss:
         self.started = time.monotonic()
         self.peak_at = 0.0  # seconds after the start
         self.peak_parts: dict[str, int] = {}  # process (name + pid) -> RSS at the peak
+        self.trace: list[tuple[float, int, int]] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -104,9 +109,11 @@ class PeakRss:
                         parts[f"{' '.join(p.cmdline()[1:3])[-60:]} ({p.pid})"] = p.memory_info().rss
                     except psutil.Error:
                         pass
-                total = sum(parts.values())
+                total, now = sum(parts.values()), time.monotonic() - self.started
                 if total > self.peak:
-                    self.peak, self.peak_at, self.peak_parts = total, time.monotonic() - self.started, parts
+                    self.peak, self.peak_at, self.peak_parts = total, now, parts
+                if not self.trace or now - self.trace[-1][0] >= self.TRACE_EVERY:
+                    self.trace.append((round(now, 1), total >> 20, self.proc.memory_info().rss >> 20))
             except psutil.Error:
                 pass
             self._stop.wait(0.2)
@@ -128,7 +135,8 @@ def timed(cmd: list[str], env: dict, log: Path) -> tuple[float, int, int]:
         rss = PeakRss(p.pid)
         rc = p.wait()
     peak = rss.stop()
-    LAST_PEAK.update(at_seconds=round(rss.peak_at, 1), processes_mb={k: v >> 20 for k, v in rss.peak_parts.items()})
+    LAST_PEAK.update(at_seconds=round(rss.peak_at, 1), processes_mb={k: v >> 20 for k, v in rss.peak_parts.items()},
+                     trace_mb=rss.trace)
     return time.monotonic() - started, peak, rc
 
 

@@ -86,6 +86,7 @@ class WarehouseResource(dg.ConfigurableResource):
                     log.warning(f"warehouse locked (try {attempt}/{LOCK_RETRIES}); retrying in {delay:.1f}s")
                 time.sleep(delay)
                 delay = min(delay * 2, 15)
+        con.execute("SET enable_progress_bar = false")  # bars of long queries would fill the run's log
         run_guard.track_connection(con)  # so a stop request can interrupt a long query
         try:
             yield con

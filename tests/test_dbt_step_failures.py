@@ -78,3 +78,7 @@ def test_the_dbt_step_does_not_retry_a_build_that_failed_on_the_data(tmp_path):
     assert len(failures) == 1
     description = failures[0].step_failure_data.user_failure_data.description
     assert "Not retried" in description and "stg_" in description, description
+    # and `wudu run`'s closing summary says which step failed and why, not only which checks did
+    from wudu.summary import failed_steps
+
+    assert failed_steps([result]) == [(failures[0].step_key, description)]

@@ -114,6 +114,10 @@ def _interruptible(fn):
 
     out: dict = {}
     received: list[str] = []
+    # during a step Dagster points fd 2 at its compute-log file and mirrors it with `tail -F`, which
+    # it stops without draining when the step ends: a copy of the terminal's stderr taken now is
+    # where the stop notice cannot be lost
+    terminal = os.dup(2)
 
     def work():
         try:
@@ -124,8 +128,8 @@ def _interruptible(fn):
     def on_signal(signo, _frame):
         name = signal.Signals(signo).name
         received.append(name)
-        print(f"\n{name}: 正在停止 · stopping the run — the warehouse stays as it was, nothing is published",
-              file=sys.stderr, flush=True)
+        os.write(terminal, f"\n{name}: 正在停止 · stopping the run — the warehouse stays as it was, "
+                           "nothing is published\n".encode())
         run_guard.request_stop(name)
 
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
@@ -137,6 +141,7 @@ def _interruptible(fn):
     finally:
         for s, h in previous.items():
             signal.signal(s, h)
+        os.close(terminal)
     if "error" in out:
         raise out["error"]
     return out["value"], received

@@ -92,6 +92,22 @@ def failed_checks(results) -> list[FailedCheck]:
     return out
 
 
+def failed_steps(results) -> list[tuple[str, str]]:
+    """(step, why) for every step that failed for good: a Failure's description (the dbt step names
+    its failed nodes there), else the first line of the error. A retried attempt is not listed."""
+    out = []
+    for r in results:
+        for ev in r.all_events:
+            if not ev.is_step_failure:
+                continue
+            data = ev.step_failure_data
+            why = data.user_failure_data.description if data.user_failure_data else None
+            if not why and data.error:
+                why = next(iter(data.error.message.strip().splitlines()), "")
+            out.append((ev.step_key, why or "(no description)"))
+    return out
+
+
 def _show(con, sql: str, params=None) -> str:
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         return con.execute(sql, params or []).df().to_string(index=False)
@@ -105,6 +121,8 @@ def print_summary(root: Path, results, first: str, last: str, elapsed: float) ->
     c = run_counts(results)
     print(f"asset partitions materialised: {c['assets_materialized']} · checks passed: {c['checks_passed']} · "
           f"checks failed: {c['checks_failed']} (dbt tests and GX suites; WARN-level failures do not stop a run)")
+    for step, why in failed_steps(results):
+        print(f"  ✘ step {step} failed: {why[:600]}")
     for f in failed_checks(results):
         print(f"  ✘ {f.severity} {f.asset} · {f.check} [{f.partition}] — {f.fix}")
     if not p.published_db.exists():

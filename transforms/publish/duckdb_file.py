@@ -208,8 +208,10 @@ def _state(ledger: list[LedgerRow] | None, mode: str, reason: str = "",
 
 def _connect(tmp_base: Path) -> duckdb.DuckDBPyConnection:
     # capped like the loader (a city day's publish held 2 GB uncapped); spills next to the target
-    return duckdb.connect(config={"memory_limit": duckdb_memory_limit(),
-                                  "temp_directory": str(tmp_base.with_name(tmp_base.name + ".spill"))})
+    con = duckdb.connect(config={"memory_limit": duckdb_memory_limit(),
+                                 "temp_directory": str(tmp_base.with_name(tmp_base.name + ".spill"))})
+    con.execute("SET enable_progress_bar = false")  # a backfill's minutes-long copies drew bars into the run's log
+    return con
 
 
 def _write_full(build: Path, tmp: Path, labels: dict, daily: dict, reason: str) -> PublishReport:
