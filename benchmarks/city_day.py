@@ -5,6 +5,7 @@ no checks) and `wudu run` of the same day, with per-step times, the ratios and t
     python benchmarks/city_day.py                       # generates /work/city/base once, then runs both
     python benchmarks/city_day.py --label after --days 1
     python benchmarks/city_day.py --code-dir /tmp/wudu-main --label before   # the same, with other code
+    python benchmarks/city_day.py --scale tiny --label floor   # a tiny district's day: the fixed costs
 
 City data lives outside any git worktree (default /work/city); each `wudu run` gets a fresh data
 directory there whose landing/ is a symlink to the generated one, so runs never see each other's
@@ -200,6 +201,8 @@ def main() -> None:
     ap.add_argument("--days", type=int, default=1)
     ap.add_argument("--school-days", type=int, help="instead of --days: as many calendar days as that many school days take")
     ap.add_argument("--label", default="run")
+    ap.add_argument("--scale", default="city", choices=["tiny", "district", "city"],
+                    help="another scale's day (tiny: what a night costs before it reads a row)")
     ap.add_argument("--code-dir", default=str(REPO), help="the wudu checkout whose code runs (default: this one)")
     ap.add_argument("--skip-bare", action="store_true")
     ap.add_argument("--compress", action="store_true",
@@ -219,13 +222,14 @@ def main() -> None:
         args.days = days_needed(dt.date.fromisoformat(args.start), args.school_days)
     if any(p == REPO or p in REPO.parents for p in [root.resolve()]) or REPO in root.resolve().parents:
         sys.exit("city data must live outside the git worktree")
-    base = root / ((f"base{args.days}" if args.days > 1 else "base") + ("z" if args.compress else ""))
+    base = root / ((f"base{args.days}" if args.days > 1 else "base") + ("z" if args.compress else "")
+                   + ("" if args.scale == "city" else f"_{args.scale}"))
     days = [(dt.date.fromisoformat(args.start) + dt.timedelta(days=i)).isoformat() for i in range(args.days)]
     venv_bin = Path(sys.executable).parent
     env = dict(os.environ, WUDU_DEMO="1", PYTHONPATH=str(Path(args.code_dir).resolve()))
     if not (base / "landing").is_dir():
-        print(f"generating the city ({args.days} day(s)) in {base} …", flush=True)
-        secs, rss, rc = timed([str(venv_bin / "wudu"), "demo-data", "--out", str(base), "--scale", "city",
+        print(f"generating the {args.scale} ({args.days} day(s)) in {base} …", flush=True)
+        secs, rss, rc = timed([str(venv_bin / "wudu"), "demo-data", "--out", str(base), "--scale", args.scale,
                                "--days", str(args.days), "--start", args.start] + (["--compress"] if args.compress else []),
                               env, root / "generate.log")
         if rc:
