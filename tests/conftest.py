@@ -89,8 +89,8 @@ DEMO_DAYS = ("2026-09-07", "2026-09-11")  # one school week of the tiny demo dis
 @pytest.fixture(scope="session")
 def demo_run(tmp_path_factory):
     """The tiny demo district, one school week, materialised ONCE per session through Dagster in one
-    run of every asset (landing, dbt, publish, reports) — as a UI backfill with the single-run policy
-    launches it. Returns (data dir, run result). Tests must only read it."""
+    run of every asset (landing, dbt, publish, reports) — as a UI backfill launches a window of
+    up to MAX_DAYS_PER_RUN days. Returns (data dir, run result). Tests must only read it."""
     from tests.pipeline_helpers import make_demo, materialize_range
 
     data = tmp_path_factory.mktemp("demo") / "data"

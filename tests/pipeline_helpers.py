@@ -37,7 +37,7 @@ def materialize_day(data_dir: Path, day: str, instance: dg.DagsterInstance | Non
 
 
 def materialize_range(data_dir: Path, first: str, last: str, **kw):
-    """One run over a window of days, as a UI backfill with the single-run policy launches it."""
+    """One run over a window of days, as a UI backfill launches it (up to MAX_DAYS_PER_RUN days)."""
     tags = {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last}
     return dg.materialize(all_assets(), resources=resources(data_dir), instance=dg.DagsterInstance.ephemeral(),
                           raise_on_error=False, tags=tags, **kw)

@@ -31,7 +31,12 @@ def test_definitions_hold_every_asset_check_job_schedule_and_sensor():
     reports = repo.asset_graph.get(dg.AssetKey("five_degree_reports"))
     assert dg.AssetKey("published_warehouse") in reports.parent_keys
     assert reports.partitions_def == repo.asset_graph.get(dg.AssetKey("published_warehouse")).partitions_def
-    assert reports.backfill_policy == dg.BackfillPolicy.single_run()
+    # every daily asset has the one backfill policy, so a backfill's window is one run for them all
+    from orchestration.partitions import MAX_DAYS_PER_RUN, backfill_policy
+
+    assert backfill_policy().max_partitions_per_run == MAX_DAYS_PER_RUN
+    partitioned = [a for a in repo.asset_graph.asset_nodes if a.partitions_def is not None]
+    assert partitioned and {a.backfill_policy for a in partitioned} == {backfill_policy()}
     assert ("raw/platform/lesson_sessions", "landing_freshness") in check_keys
     assert any(name.startswith("not_null") or name.startswith("unique") for _, name in check_keys), "dbt tests as checks"
     # dbt staging reads what the raw assets write: lineage is wired through the sources

@@ -1,6 +1,7 @@
 """The UI's view: `dagster dev` on loopback loads the code location (assets, checks, schedule,
-sensor), and a backfill launched through its GraphQL API over three days produces the same warehouse
-as three single-day runs (a window run against day-by-day runs; the reports are left out of the
+sensor), and a backfill launched through its GraphQL API over three days — cut by the backfill policy
+into windows of at most two days here (WUDU_MAX_DAYS_PER_RUN=2), so one run of two days and one of
+one — produces the same warehouse as three single-day runs (the reports are left out of the
 day-by-day runs: the comparison reads the build warehouse, which they do not write)."""
 from __future__ import annotations
 
@@ -33,6 +34,11 @@ mutation($params: LaunchBackfillParams!) { launchPartitionBackfill(backfillParam
   __typename ... on LaunchBackfillSuccess { backfillId } ... on PythonError { message } } }
 """
 STATUS = "query($id: String!) { partitionBackfillOrError(backfillId: $id) { ... on PartitionBackfill { status } } }"
+RUNS = """
+query($id: String!) { runsOrError(filter: {tags: [{key: "dagster/backfill", value: $id}]}) {
+  ... on Runs { results { status tags { key value } } } } }
+"""
+DAYS_PER_RUN = 2
 
 
 def _free_port() -> int:
@@ -49,7 +55,8 @@ def dagster_dev(tmp_path):
     home.mkdir()
     shutil.copyfile(ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
     port = _free_port()
-    env = dict(os.environ, DAGSTER_HOME=str(home), WUDU_DATA_DIR=str(data), WUDU_TRIGGER="none")
+    env = dict(os.environ, DAGSTER_HOME=str(home), WUDU_DATA_DIR=str(data), WUDU_TRIGGER="none",
+               WUDU_MAX_DAYS_PER_RUN=str(DAYS_PER_RUN))
     log = open(tmp_path / "dagster_dev.log", "w")
     proc = subprocess.Popen([str(Path(sys.executable).parent / "dagster"), "dev", "-h", "127.0.0.1", "-p", str(port)],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -119,6 +126,12 @@ def test_ui_loads_code_location_and_backfill_equals_daily_runs(dagster_dev):
             break
         time.sleep(3)
     assert status in ("COMPLETED", "COMPLETED_SUCCESS"), f"{status}: " + (tmp / "dagster_dev.log").read_text()[-4000:]
+    # the policy's windows, each one run of every selected asset
+    runs = gql(url, RUNS, {"id": backfill_id})["runsOrError"]["results"]
+    windows = sorted((t["dagster/asset_partition_range_start"], t["dagster/asset_partition_range_end"])
+                     for t in ({x["key"]: x["value"] for x in r["tags"]} for r in runs))
+    assert windows == [(DAYS[0], DAYS[1]), (DAYS[2], DAYS[2])], windows
+    assert {r["status"] for r in runs} == {"SUCCESS"}, runs
 
     # the same days, one in-process run each, in a separate warehouse
     daily = tmp / "daily"

@@ -53,7 +53,7 @@ def quiet_run_config(verbose: bool) -> dict:
 def run_days(first: str, last: str, per_day: bool = False, verbose: bool = False,
              clear_missing: bool = False, without_reports: bool = False):
     """Materialise every asset for the days through Dagster, recorded in $DAGSTER_HOME.
-    One run over the range (as a UI backfill with the single-run policy does) or one per day."""
+    One run per window of the backfill policy (as a UI backfill does: up to MAX_DAYS_PER_RUN days) or one per day."""
     import socket
     import warnings
 
@@ -67,7 +67,7 @@ def run_days(first: str, last: str, per_day: bool = False, verbose: bool = False
     from orchestration import run_guard
     from orchestration.assets.reports import REPORTS_KEY
     from orchestration.definitions import defs
-    from orchestration.partitions import days_between
+    from orchestration.partitions import run_windows
 
     job = defs().resolve_job_def("wudu_daily")
     if without_reports:  # everything up to and including publishing; `wudu report` writes them later
@@ -77,7 +77,7 @@ def run_days(first: str, last: str, per_day: bool = False, verbose: bool = False
         job = job.get_subset(asset_selection={k for k in job.asset_layer.selected_asset_keys if k != REPORTS_KEY},
                              asset_check_selection={c for c in graph.asset_check_keys if c.asset_key != REPORTS_KEY})
     instance = DagsterInstance.get()
-    windows = [(d, d) for d in days_between(first, last)] if per_day else [(first, last)]
+    windows = run_windows(first, last, per_day)
     results = []
     for a, b in windows:
         if run_guard.stop_requested():
@@ -297,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--end", help="last day (inclusive); default start + days - 1")
     r.add_argument("--days", type=int, help="number of days from --start (default 1)")
     r.add_argument("--data-dir")
-    r.add_argument("--per-day", action="store_true", help="one run per day instead of one run over the range")
+    r.add_argument("--per-day", action="store_true", help="one run per day instead of one run per window of up to WUDU_MAX_DAYS_PER_RUN (31) days")
     r.add_argument("--verbose", action="store_true",
                    help="every Dagster event and dbt line on the terminal (default: warnings and the summary)")
     r.add_argument("--clear-missing", action="store_true",

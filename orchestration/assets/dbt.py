@@ -19,7 +19,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from dagster_dbt.dbt_project import using_dagster_dev
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
-from orchestration.partitions import daily_partitions, window_days
+from orchestration.partitions import backfill_policy, daily_partitions, window_days
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource, dbt_executable
 from orchestration.run_guard import raise_if_stopped, stop_requested
 from transforms.blocking import blocking_problems, paragraph
@@ -200,7 +200,7 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
         manifest=project.manifest_path,
         project=project,
         partitions_def=daily_partitions,
-        backfill_policy=dg.BackfillPolicy.single_run(),
+        backfill_policy=backfill_policy(),
         dagster_dbt_translator=WuduDbtTranslator(),
         pool=WAREHOUSE_POOL,
         retry_policy=dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL),

@@ -3,7 +3,7 @@ the build succeeds, and optionally copied to PostgreSQL for BI tools (skipped wh
 
 import dagster as dg
 
-from orchestration.partitions import daily_partitions
+from orchestration.partitions import backfill_policy, daily_partitions
 from orchestration.resources import WAREHOUSE_POOL, PostgresTargetResource, WarehouseResource
 from orchestration.run_guard import raise_if_stopped
 from transforms.publish.postgres import publish_postgres
@@ -28,7 +28,7 @@ def build_publish_asset(dbt_assets: dg.AssetsDefinition) -> dg.AssetsDefinition:
     @dg.asset(
         group_name="publish",
         partitions_def=daily_partitions,
-        backfill_policy=dg.BackfillPolicy.single_run(),
+        backfill_policy=backfill_policy(),
         deps=seeds or [dbt_assets],
         pool=WAREHOUSE_POOL,
         kinds={"duckdb"},
@@ -63,7 +63,7 @@ def build_postgres_publish_asset(published: dg.AssetsDefinition) -> dg.AssetsDef
     @dg.asset(
         group_name="publish",
         partitions_def=daily_partitions,
-        backfill_policy=dg.BackfillPolicy.single_run(),
+        backfill_policy=backfill_policy(),
         deps=[published],
         output_required=False,
         kinds={"postgres"},

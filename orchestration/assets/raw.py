@@ -16,7 +16,7 @@ import dagster as dg
 from expectations.data_docs import prune_sites, site_name
 from expectations.runner import SuiteOutcome, SuiteRunner, validate_batch
 from orchestration.labels import CHECK_DESCRIPTIONS_ZH, labelled
-from orchestration.partitions import days_between, daily_partitions, window_days
+from orchestration.partitions import backfill_policy, days_between, daily_partitions, window_days
 from orchestration.resources import WAREHOUSE_POOL, TransientWarehouseError, WarehouseResource
 from orchestration.run_guard import CLEAR_MISSING_TAG, RunStopped, raise_if_stopped
 from transforms.blocking import MISSING_IS_ERROR
@@ -126,7 +126,7 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
         specs=_table_specs(source),
         check_specs=_check_specs(source),
         partitions_def=daily_partitions,
-        backfill_policy=dg.BackfillPolicy.single_run(),
+        backfill_policy=backfill_policy(),
         pool=WAREHOUSE_POOL,
         retry_policy=dg.RetryPolicy(max_retries=3, delay=2, backoff=dg.Backoff.EXPONENTIAL),
         can_subset=False,

@@ -3,7 +3,7 @@ import base64
 
 import dagster as dg
 
-from orchestration.partitions import daily_partitions
+from orchestration.partitions import backfill_policy, daily_partitions
 from orchestration.resources import WarehouseResource
 
 REPORTS_KEY = dg.AssetKey("five_degree_reports")  # the function's name below
@@ -18,7 +18,7 @@ def build_reports_asset(published: dg.AssetsDefinition) -> dg.AssetsDefinition:
     @dg.asset(
         group_name="publish",
         partitions_def=daily_partitions,
-        backfill_policy=dg.BackfillPolicy.single_run(),
+        backfill_policy=backfill_policy(),
         deps=[published],
         kinds={"html", "excel"},
         description="五度报告 reports: one self-contained HTML page (radar, bands, urban/rural and 学段, coverage, "
