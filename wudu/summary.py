@@ -108,6 +108,19 @@ def failed_steps(results) -> list[tuple[str, str]]:
     return out
 
 
+# what an engineer can do about a failure DuckDB raises on the machine, not on the data
+RESOURCE_HINTS = {
+    "Out of Memory Error": "DuckDB ran out of its memory cap (WUDU_DUCKDB_MEMORY_LIMIT): run the days in "
+                           "shorter windows (WUDU_MAX_DAYS_PER_RUN, or --per-day); docs/operations.md",
+    "No space left on device": "the disk filled (DuckDB spills beside the build file): free disk or run shorter "
+                               "windows (WUDU_MAX_DAYS_PER_RUN, or --per-day); docs/operations.md",
+}
+
+
+def resource_hint(why: str) -> str | None:
+    return next((hint for text, hint in RESOURCE_HINTS.items() if text in why), None)
+
+
 def _show(con, sql: str, params=None) -> str:
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         return con.execute(sql, params or []).df().to_string(index=False)
@@ -122,7 +135,10 @@ def print_summary(root: Path, results, first: str, last: str, elapsed: float) ->
     print(f"asset partitions materialised: {c['assets_materialized']} · checks passed: {c['checks_passed']} · "
           f"checks failed: {c['checks_failed']} (dbt tests and GX suites; WARN-level failures do not stop a run)")
     for step, why in failed_steps(results):
-        print(f"  ✘ step {step} failed: {why[:600]}")
+        # the first paragraph: DuckDB appends generic tuning tips (SET threads …) after a blank line
+        print(f"  ✘ step {step} failed: {why.split(chr(10) * 2)[0][:600]}")
+        if hint := resource_hint(why):
+            print(f"    → {hint}")
     for f in failed_checks(results):
         print(f"  ✘ {f.severity} {f.asset} · {f.check} [{f.partition}] — {f.fix}")
     if not p.published_db.exists():
