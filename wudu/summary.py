@@ -135,8 +135,8 @@ def print_summary(root: Path, results, first: str, last: str, elapsed: float) ->
     print(f"asset partitions materialised: {c['assets_materialized']} · checks passed: {c['checks_passed']} · "
           f"checks failed: {c['checks_failed']} (dbt tests and GX suites; WARN-level failures do not stop a run)")
     for step, why in failed_steps(results):
-        # the first paragraph: DuckDB appends generic tuning tips (SET threads …) after a blank line
-        print(f"  ✘ step {step} failed: {why.split(chr(10) * 2)[0][:600]}")
+        first_paragraph = why.split("\n\n")[0]  # DuckDB appends generic tuning tips (SET threads …) after one
+        print(f"  ✘ step {step} failed: {first_paragraph[:600]}")
         if hint := resource_hint(why):
             print(f"    → {hint}")
     for f in failed_checks(results):
