@@ -72,11 +72,17 @@ def dagster_dev(tmp_path):
         proc.kill()
         pytest.fail("dagster dev did not start: " + (tmp_path / "dagster_dev.log").read_text()[-3000:])
     yield url, data, tmp_path
-    os.killpg(proc.pid, 15)
+    # SIGTERM to `dagster dev` alone: it shuts its webserver and daemon down itself (≈ 1 s; sent to
+    # the whole group, the wait below ran out: 30 s of teardown); then whatever is left of the group
+    # (its code server would otherwise wait out its heartbeat)
+    proc.terminate()
     try:
-        proc.wait(30)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, 9)
+        proc.wait(60)
+    finally:
+        try:
+            os.killpg(proc.pid, 9)
+        except ProcessLookupError:
+            pass
 
 
 def gql(url, query, variables=None):
