@@ -202,6 +202,12 @@ def _prepare(con, table: Table, source: str, day: str, display: str, refs: dict[
     dropped right after. Runs outside the day's transaction so DuckDB can spill to disk."""
     select = checked_select(table, "_stage", day, refs)
     con.execute(f"CREATE OR REPLACE TEMP TABLE _checked_{k} AS {select}")
+    if not con.execute(f"SELECT count(*) FROM _checked_{k} WHERE len(_failures) > 0 OR len(_field_findings) > 0"
+                       ).fetchone()[0]:
+        # nothing to quarantine: the statement below, with a masked expression per column, costs
+        # ≈ 50–90 ms even when it selects no row — most of a small file's landing (docs/benchmarks.md)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _quarantine_{k} AS SELECT * FROM raw.quarantine LIMIT 0")
+        return _finish_prepare(con, table, display, refs, k)
     # what a quarantine row may show: personal columns masked, other text scrubbed of IDs/phones
     masked = {c.name: (f"'<' || {lit(c.pii)} || ':' || length(s.{q(c.name)}) || ' chars>'" if c.pii
                        else scrub_sql(f"s.{q(c.name)}")) for c in table.columns}
@@ -225,6 +231,11 @@ def _prepare(con, table: Table, source: str, day: str, display: str, refs: dict[
         f"WHERE len(_failures) = 0 AND len(_field_findings) > 0"
         f") x JOIN _stage s USING (_row_number)"
     )
+    return _finish_prepare(con, table, display, refs, k)
+
+
+def _finish_prepare(con, table: Table, display: str, refs: dict[str, str], k: int) -> tuple[int, int]:
+    """The end of `_prepare`, quarantine or none: drop the stage, count, keep the GX batch."""
     con.execute("DROP TABLE _stage")
     loaded, quarantined = _counts(con, k)
     # keep the typed batch (valid and quarantined rows alike) for the GX suite of this table
