@@ -1,5 +1,5 @@
-"""The Spark tier (marker `spark`): the tiny demo through Dagster — the same job and assets — once on
-DuckDB and once with WUDU_ENGINE=spark on a real 2-worker Spark standalone cluster started here from
+"""The Spark tier (marker `spark`): the tiny demo through Dagster — the same job and assets (the DuckDB
+reference without the reports) — once on DuckDB and once with WUDU_ENGINE=spark on a real 2-worker Spark standalone cluster started here from
 the pyspark wheel (tests/spark_cluster.py); then the 五度, training, smart-classroom, research and careers marts of the two
 engines must be equal (row counts, and every value after rounding numbers to 2 decimals).
 

@@ -78,11 +78,12 @@ def dagster_dev(tmp_path):
     proc.terminate()
     try:
         proc.wait(60)
-    finally:
-        try:
-            os.killpg(proc.pid, 9)
-        except ProcessLookupError:
-            pass
+    except subprocess.TimeoutExpired:
+        pass  # killed with the rest of its group below
+    try:
+        os.killpg(proc.pid, 9)
+    except ProcessLookupError:
+        pass
 
 
 def gql(url, query, variables=None):
