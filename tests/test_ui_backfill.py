@@ -72,14 +72,13 @@ def dagster_dev(tmp_path):
         proc.kill()
         pytest.fail("dagster dev did not start: " + (tmp_path / "dagster_dev.log").read_text()[-3000:])
     yield url, data, tmp_path
-    # SIGTERM to `dagster dev` alone: it shuts its webserver and daemon down itself (≈ 1 s; sent to
-    # the whole group, the wait below ran out: 30 s of teardown); then whatever is left of the group
-    # (its code server would otherwise wait out its heartbeat)
-    proc.terminate()
+    # the test does not depend on a clean shutdown: after the backfill, in the suite, `dagster dev`
+    # took over a minute to stop on SIGTERM (≈ 1 s run alone), so the group gets 10 s, then SIGKILL
+    os.killpg(proc.pid, 15)
     try:
-        proc.wait(60)
+        proc.wait(10)
     except subprocess.TimeoutExpired:
-        pass  # killed with the rest of its group below
+        pass
     try:
         os.killpg(proc.pid, 9)
     except ProcessLookupError:
