@@ -27,7 +27,10 @@ PID_TAG = "wudu/pid"
 HOST_TAG = "wudu/host"
 DATA_DIR_TAG = "wudu/data_dir"
 CLEAR_MISSING_TAG = "wudu/clear_missing"  # "true": a source without files for a day clears that day
-GRACE_SECONDS = 120  # a daemon-launched run takes the lock when its resources start; give it time
+# a daemon-launched run takes the lock when its resources start: give it this long after its launch
+# (its last change of status), not after its creation — a run queued behind another for minutes
+# was otherwise failed seconds after the queue launched it, while its worker was still importing
+GRACE_SECONDS = 120
 
 _stop = threading.Event()
 _stop_reason: list[str] = []
@@ -123,7 +126,14 @@ def run_process_dead(run: dg.DagsterRun, data_dir: Path, now: float | None = Non
     return start_time is None or now - start_time > GRACE_SECONDS
 
 
-def recover_dead_runs(instance: dg.DagsterInstance, data_dir: str | Path, log=print) -> list[str]:
+def status_since(rec) -> float:
+    """When an unfinished run's record last changed status (STARTING: launched from the queue;
+    STARTED: its worker began; CANCELING: asked to stop), as a POSIX timestamp."""
+    return max(rec.update_timestamp.timestamp(), rec.start_time or 0.0)
+
+
+def recover_dead_runs(instance: dg.DagsterInstance, data_dir: str | Path, log=print,
+                      now: float | None = None) -> list[str]:
     """Mark unfinished runs whose process died as failed and free their pool slots."""
     data_dir = Path(data_dir).resolve()
     unfinished = instance.get_run_records(filters=dg.RunsFilter(statuses=[
@@ -131,8 +141,7 @@ def recover_dead_runs(instance: dg.DagsterInstance, data_dir: str | Path, log=pr
     recovered = []
     for rec in unfinished:
         run = rec.dagster_run
-        started = rec.start_time or (rec.create_timestamp.timestamp() if rec.create_timestamp else None)
-        if not run_process_dead(run, data_dir, start_time=started):
+        if not run_process_dead(run, data_dir, now=now, start_time=status_since(rec)):
             continue
         message = ("运行进程已终止 · the process of this run died (killed, out of memory or rebooted); "
                    "marked failed and its pool slots freed so later runs can start")
