@@ -23,6 +23,13 @@ def test_two_days_then_rerun_first_day_is_idempotent(tmp_path, monkeypatch):
     after = table_fingerprints(build)
     assert after == before
 
+    # every night after the first parses only what changed: the build file keeps its own dbt parse
+    # state (a state shared with the other test worker's data directories was discarded by dbt)
+    logs = sorted((data / "logs").glob("dbt_*.log"), key=lambda p: p.stat().st_mtime)
+    assert len(logs) == 3
+    for log in logs[1:]:
+        assert "Unable to do partial parsing" not in log.read_text(encoding="utf-8"), log
+
     # the analysts' copy was published and is read-only
     published = data / "warehouse" / "wudu.duckdb"
     with duckdb.connect(str(published), read_only=True) as con:

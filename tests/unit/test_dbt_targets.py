@@ -1,11 +1,11 @@
 """Each dbt invocation leaves a ≈ 24 MB folder under dbt_project/target/: the dbt step keeps only the
 newest WUDU_DBT_TARGETS_KEEP of its own and touches nothing else there; its parse state becomes the one
-the next invocation starts from."""
+the same build file's next invocation starts from."""
 from __future__ import annotations
 
 import os
 
-from orchestration.assets.dbt import keep_partial_parse, prune_targets
+from orchestration.assets.dbt import keep_partial_parse, parse_state_path, prune_targets, seed_parse_state
 
 
 def test_only_the_newest_folders_of_the_op_are_kept(tmp_path):
@@ -43,17 +43,33 @@ def test_the_current_folder_survives_even_when_it_is_not_the_newest(tmp_path):
     assert cur.exists()
 
 
-def test_the_invocations_parse_state_seeds_the_next_one(tmp_path):
-    """dagster-dbt copies target/partial_parse.msgpack into each new invocation folder; the step puts
-    its own there afterwards, so the next night parses only what changed (dbt discards a state made
-    for another build-file path, e.g. the one `make setup` parsed with)."""
+def test_each_build_file_keeps_its_own_parse_state(tmp_path):
+    """dbt discards a parse state made with another profile, and the build file's path is in the
+    profile: two data directories taking turns with one shared state (dbt_project/target/'s) made
+    every night parse the whole project. Each build file now starts from its own, kept beside it;
+    without one, dagster-dbt's copy of target/'s (from `make setup`) is left in place."""
     target = tmp_path / "target"
-    (target / "wudu_dbt_assets-run0001-0000001").mkdir(parents=True)
+    target.mkdir()
     (target / "partial_parse.msgpack").write_bytes(b"from make setup")
-    keep_partial_parse(target / "wudu_dbt_assets-run0001-0000001")  # dbt failed before parsing: nothing to keep
-    assert (target / "partial_parse.msgpack").read_bytes() == b"from make setup"
+    district, demo = tmp_path / "district" / "build", tmp_path / "demo" / "build"
+    state = {d: parse_state_path(d, "duckdb") for d in (district, demo)}
+    assert state[district] != state[demo] and parse_state_path(district, "spark") != state[district]
 
-    (target / "wudu_dbt_assets-run0001-0000001" / "partial_parse.msgpack").write_bytes(b"parsed tonight")
-    keep_partial_parse(target / "wudu_dbt_assets-run0001-0000001")
-    assert (target / "partial_parse.msgpack").read_bytes() == b"parsed tonight"
-    assert sorted(p.name for p in target.iterdir()) == ["partial_parse.msgpack", "wudu_dbt_assets-run0001-0000001"]
+    night = target / "wudu_dbt_assets-run0001-0000001"
+    assert not seed_parse_state(state[district], night)  # a first night: nothing of its own yet
+    night.mkdir()
+    keep_partial_parse(night, state[district])  # dbt failed before parsing: nothing to keep
+    assert not state[district].exists()
+    (night / "partial_parse.msgpack").write_bytes(b"parsed for the district")
+    keep_partial_parse(night, state[district])
+    assert state[district].read_bytes() == b"parsed for the district"
+
+    other = target / "wudu_dbt_assets-run0002-0000002"  # the demo's night in between
+    (other).mkdir()
+    (other / "partial_parse.msgpack").write_bytes(b"parsed for the demo")
+    keep_partial_parse(other, state[demo])
+
+    nxt = target / "wudu_dbt_assets-run0003-0000003"  # the district's next night starts from its own
+    assert seed_parse_state(state[district], nxt)
+    assert (nxt / "partial_parse.msgpack").read_bytes() == b"parsed for the district"
+    assert (target / "partial_parse.msgpack").read_bytes() == b"from make setup"  # never overwritten
