@@ -65,7 +65,7 @@ def test_each_build_file_keeps_its_own_parse_state(tmp_path):
     assert state[district].read_bytes() == b"parsed for the district"
 
     other = target / "wudu_dbt_assets-run0002-0000002"  # the demo's night in between
-    (other).mkdir()
+    other.mkdir()
     (other / "partial_parse.msgpack").write_bytes(b"parsed for the demo")
     keep_partial_parse(other, state[demo])
 
