@@ -227,6 +227,7 @@ def main() -> None:
     days = [(dt.date.fromisoformat(args.start) + dt.timedelta(days=i)).isoformat() for i in range(args.days)]
     venv_bin = Path(sys.executable).parent
     env = dict(os.environ, WUDU_DEMO="1", PYTHONPATH=str(Path(args.code_dir).resolve()))
+    root.mkdir(parents=True, exist_ok=True)  # a new machine has no city folder yet
     if not (base / "landing").is_dir():
         print(f"generating the {args.scale} ({args.days} day(s)) in {base} …", flush=True)
         secs, rss, rc = timed([str(venv_bin / "wudu"), "demo-data", "--out", str(base), "--scale", args.scale,
