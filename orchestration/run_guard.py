@@ -110,8 +110,9 @@ def child_pids(pid: int) -> list[int]:
 
 
 def run_process_dead(run: dg.DagsterRun, data_dir: Path, now: float | None = None,
-                     start_time: float | None = None) -> bool:
-    """Whether the process of an unfinished run is gone (see the module docstring)."""
+                     since: float | None = None) -> bool:
+    """Whether the process of an unfinished run is gone (see the module docstring). `since`: when the
+    run took its present status (`status_since`), from which an untagged run's grace counts."""
     tags = run.tags
     if tags.get(DATA_DIR_TAG) and Path(tags[DATA_DIR_TAG]) != data_dir:
         return False  # another data directory's run sharing this instance: not ours to judge
@@ -123,7 +124,7 @@ def run_process_dead(run: dg.DagsterRun, data_dir: Path, now: float | None = Non
     if not data_dir_lock.is_free(data_dir):
         return False
     now = now or time.time()
-    return start_time is None or now - start_time > GRACE_SECONDS
+    return since is None or now - since > GRACE_SECONDS
 
 
 def status_since(rec) -> float:
@@ -141,7 +142,7 @@ def recover_dead_runs(instance: dg.DagsterInstance, data_dir: str | Path, log=pr
     recovered = []
     for rec in unfinished:
         run = rec.dagster_run
-        if not run_process_dead(run, data_dir, now=now, start_time=status_since(rec)):
+        if not run_process_dead(run, data_dir, now=now, since=status_since(rec)):
             continue
         message = ("运行进程已终止 · the process of this run died (killed, out of memory or rebooted); "
                    "marked failed and its pool slots freed so later runs can start")
