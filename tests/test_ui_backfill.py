@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -74,13 +75,13 @@ def dagster_dev(tmp_path):
     yield url, data, tmp_path
     # the test does not depend on a clean shutdown: after the backfill, in the suite, `dagster dev`
     # took over a minute to stop on SIGTERM (≈ 1 s run alone), so the group gets 10 s, then SIGKILL
-    os.killpg(proc.pid, 15)
+    os.killpg(proc.pid, signal.SIGTERM)
     try:
         proc.wait(10)
     except subprocess.TimeoutExpired:
         pass
     try:
-        os.killpg(proc.pid, 9)
+        os.killpg(proc.pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
 
